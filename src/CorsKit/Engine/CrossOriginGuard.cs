@@ -1,0 +1,96 @@
+using CorsKit.Origins;
+using Microsoft.Extensions.Primitives;
+
+namespace CorsKit.Engine;
+
+/// <summary>The request facts the CSRF guard needs beyond the origin decision.</summary>
+internal readonly struct GuardRequest(
+    string method, StringValues origin, StringValues secFetchSite, string scheme, StringValues host, StringValues contentType)
+{
+    public string Method { get; } = method;
+
+    public StringValues Origin { get; } = origin;
+
+    public StringValues SecFetchSite { get; } = secFetchSite;
+
+    /// <summary>The request's own scheme (after UseForwardedHeaders when behind a proxy).</summary>
+    public string Scheme { get; } = scheme;
+
+    /// <summary>The request's own Host header (after UseForwardedHeaders when behind a proxy).</summary>
+    public StringValues Host { get; } = host;
+
+    public StringValues ContentType { get; } = contentType;
+}
+
+/// <summary>
+/// CorsKit's CSRF guard. CORS only hides responses: a simple cross-origin POST still executes.
+/// So an unsafe request whose origin the policy does not allow is blocked before the endpoint
+/// runs, unless it is same-origin or an endpoint accepts cross-site form posts explicitly.
+/// </summary>
+internal static class CrossOriginGuard
+{
+    /// <summary>Whether the guard blocks a request whose origin was not allowed.</summary>
+    public static bool Blocks(in GuardRequest request, bool acceptsCrossOriginFormPosts) =>
+        !SafeMethods.IsSafe(request.Method)
+        && !IsSameOrigin(request)
+        && !(acceptsCrossOriginFormPosts && IsFormPost(request));
+
+    /// <summary>
+    /// Same-origin by Fetch Metadata when the browser sent it (<c>same-origin</c>, or <c>none</c>
+    /// for a user-typed navigation); otherwise by comparing Origin with the request's own
+    /// scheme, host and port.
+    /// </summary>
+    public static bool IsSameOrigin(in GuardRequest request)
+    {
+        if (request.SecFetchSite.Count > 0)
+        {
+            return request.SecFetchSite.Count == 1 && request.SecFetchSite[0] is "same-origin" or "none";
+        }
+
+        return request.Origin.Count == 1 && request.Host.Count == 1
+            && OriginEqualsOwn(request.Origin[0] ?? string.Empty, request.Scheme, request.Host[0] ?? string.Empty);
+    }
+
+    private static bool OriginEqualsOwn(string origin, string ownScheme, string ownHost)
+    {
+        if (!OriginParser.TryParse(origin, out var parts)
+            || !parts.Scheme(origin).Equals(ownScheme, StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        // Host is "host[:port]", with IPv6 in brackets; host names compare case-insensitively.
+        var hostEnd = ownHost.StartsWith('[') ? ownHost.IndexOf(']') + 1 : ownHost.LastIndexOf(':');
+        if (hostEnd <= 0)
+        {
+            hostEnd = ownHost.Length;
+        }
+
+        var defaultPort = OriginParser.DefaultPort(parts.Scheme(origin));
+        var ownPort = defaultPort;
+        if (hostEnd < ownHost.Length
+            && (ownHost[hostEnd] != ':' || !int.TryParse(ownHost.AsSpan(hostEnd + 1), System.Globalization.NumberStyles.None, null, out ownPort)))
+        {
+            return false;
+        }
+
+        var originPort = parts.Port < 0 ? defaultPort : parts.Port;
+        return ownPort == originPort
+            && parts.Host(origin).Equals(ownHost.AsSpan(0, hostEnd), StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>A POST with an HTML form's content type, the only request a form-post opt-out lets through.</summary>
+    private static bool IsFormPost(in GuardRequest request)
+    {
+        if (request.Method != "POST" || request.ContentType.Count != 1)
+        {
+            return false;
+        }
+
+        var contentType = (request.ContentType[0] ?? string.Empty).AsSpan();
+        var semicolon = contentType.IndexOf(';');
+        var mediaType = (semicolon < 0 ? contentType : contentType[..semicolon]).Trim();
+        return mediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase)
+            || mediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase);
+    }
+}

@@ -1,0 +1,23 @@
+namespace CorsKit.Engine;
+
+/// <summary>
+/// Method classes from the Fetch standard and RFC 9110. Comparisons are exact (case-sensitive):
+/// browsers normalize these methods to uppercase, so any other spelling came from elsewhere.
+/// </summary>
+internal static class SafeMethods
+{
+    /// <summary>GET, HEAD and POST: a browser never needs a preflight to send them.</summary>
+    public static bool IsCorsSafelisted(ReadOnlySpan<char> method) => method is "GET" or "HEAD" or "POST";
+
+    /// <summary>
+    /// GET, HEAD and OPTIONS: requests that must not change state, which CorsKit's guard lets
+    /// through from any origin (the browser still hides the response from a disallowed origin).
+    /// </summary>
+    public static bool IsSafe(ReadOnlySpan<char> method) => method is "GET" or "HEAD" or "OPTIONS";
+
+    /// <summary>CONNECT, TRACE and TRACK, which fetch() refuses to send in any case.</summary>
+    public static bool IsForbidden(ReadOnlySpan<char> method) =>
+        method.Equals("CONNECT", StringComparison.OrdinalIgnoreCase)
+        || method.Equals("TRACE", StringComparison.OrdinalIgnoreCase)
+        || method.Equals("TRACK", StringComparison.OrdinalIgnoreCase);
+}

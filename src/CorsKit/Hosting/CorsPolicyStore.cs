@@ -1,0 +1,112 @@
+using CorsKit.Diagnostics;
+using CorsKit.Policies;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
+
+namespace CorsKit.Hosting;
+
+/// <summary>
+/// Holds the compiled policies in force and replaces them, as a whole, when the configuration
+/// changes. Options are created through <see cref="IOptionsFactory{TOptions}"/> on the same
+/// change tokens <see cref="IOptionsMonitor{TOptions}"/> listens to, so that a reload that fails
+/// to bind or to validate is caught here: it is logged as an error and the last good policies
+/// stay in force. CorsKit never fails open.
+/// </summary>
+internal sealed class CorsPolicyStore : IDisposable
+{
+    private readonly IOptionsFactory<StrictCorsOptions> _factory;
+    private readonly CorsConfigurationSection[] _sections;
+    private readonly ILogger _logger;
+    private readonly List<IDisposable> _subscriptions = [];
+    private readonly Lock _reloadLock = new();
+    private CorsPolicySet? _current;
+
+    public CorsPolicyStore(
+        IOptionsFactory<StrictCorsOptions> factory,
+        IEnumerable<IOptionsChangeTokenSource<StrictCorsOptions>> changeSources,
+        IEnumerable<CorsConfigurationSection> sections,
+        ILogger<CorsPolicyStore> logger)
+    {
+        _factory = factory;
+        _sections = sections.ToArray();
+        _logger = logger;
+
+        var result = Load();
+        StartupIssues = result.Issues;
+        if (result.Policies is { } policies)
+        {
+            _current = policies;
+            CorsKitLog.PoliciesLoaded(_logger, policies);
+        }
+
+        foreach (var source in changeSources.Where(s => (s.Name ?? Options.DefaultName) == Options.DefaultName))
+        {
+            _subscriptions.Add(ChangeToken.OnChange(source.GetChangeToken, Reload));
+        }
+    }
+
+    /// <summary>The findings of the configuration the app started with.</summary>
+    public ConfigurationIssues StartupIssues { get; }
+
+    /// <summary>The policies in force. Throws only if the app started with an invalid configuration, which startup validation prevents.</summary>
+    public CorsPolicySet Current => Volatile.Read(ref _current)
+        ?? throw new InvalidOperationException("CorsKit has no valid configuration: " + string.Join("; ", StartupIssues.Errors));
+
+    private string RootPath => _sections.Length > 0 ? _sections[0].Path : CorsConfigurationSection.DefaultPath;
+
+    public void Dispose()
+    {
+        foreach (var subscription in _subscriptions)
+        {
+            subscription.Dispose();
+        }
+    }
+
+    private void Reload()
+    {
+        lock (_reloadLock)
+        {
+            var result = Load();
+            if (result.Policies is { } policies)
+            {
+                Volatile.Write(ref _current, policies);
+                CorsKitLog.PoliciesLoaded(_logger, policies);
+            }
+            else
+            {
+                CorsKitLog.ReloadRefused(_logger, result.Issues.Errors);
+            }
+        }
+    }
+
+    private CompilationResult Load()
+    {
+        var issues = new ConfigurationIssues();
+        foreach (var section in _sections)
+        {
+            ConfigurationKeysValidator.Validate(section.Section, section.Path, issues);
+        }
+
+        StrictCorsOptions options;
+        try
+        {
+            options = _factory.Create(Options.DefaultName);
+        }
+#pragma warning disable CA1031 // Any failure to build options (binding, user validators) must refuse the configuration, never escape.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            issues.Error(RootPath, $"could not be read: {exception.Message}");
+            return new CompilationResult(null, issues);
+        }
+
+        var result = CorsPolicyCompiler.Compile(options, RootPath, issues);
+        foreach (var warning in issues.Warnings)
+        {
+            CorsKitLog.ConfigurationWarning(_logger, warning);
+        }
+
+        return result;
+    }
+}

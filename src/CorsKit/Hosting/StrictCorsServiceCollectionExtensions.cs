@@ -1,0 +1,58 @@
+using CorsKit;
+using CorsKit.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers CorsKit's services.</summary>
+public static class StrictCorsServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds CorsKit with its policies read from the <c>Cors</c> configuration section (and
+    /// reloaded when it changes). The configuration is validated when the app starts.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <returns>The service collection.</returns>
+    public static IServiceCollection AddStrictCors(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddOptions<StrictCorsOptions>().BindConfiguration(CorsConfigurationSection.DefaultPath);
+        services.AddSingleton(sp => new CorsConfigurationSection(sp.GetRequiredService<IConfiguration>().GetSection(CorsConfigurationSection.DefaultPath)));
+        return services.AddStrictCorsCore();
+    }
+
+    /// <summary>Adds CorsKit with its policies read from <paramref name="configuration"/> (and reloaded when it changes).</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configuration">The section holding <c>DefaultPolicy</c> and <c>Policies</c>.</param>
+    /// <returns>The service collection.</returns>
+    public static IServiceCollection AddStrictCors(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<StrictCorsOptions>().Bind(configuration);
+        services.AddSingleton(new CorsConfigurationSection(configuration));
+        return services.AddStrictCorsCore();
+    }
+
+    /// <summary>Adds CorsKit with its policies written in code.</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Adds policies, e.g. <c>o =&gt; o.AddDefaultPolicy("web", p =&gt; p.WithOrigins("https://app.example.com"))</c>.</param>
+    /// <returns>The service collection.</returns>
+    public static IServiceCollection AddStrictCors(this IServiceCollection services, Action<StrictCorsOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        services.Configure(configure);
+        return services.AddStrictCorsCore();
+    }
+
+    private static IServiceCollection AddStrictCorsCore(this IServiceCollection services)
+    {
+        services.TryAddSingleton<CorsPolicyStore>();
+        services.AddOptions<StrictCorsStartupCheck>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StrictCorsStartupCheck>, StartupValidation>());
+        return services;
+    }
+}

@@ -1,0 +1,72 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Primitives;
+
+namespace CorsKit.Hosting;
+
+/// <summary>
+/// A set of Vary tokens, with the header value for the common case where the response has no
+/// Vary yet precomputed, so that adding it allocates nothing.
+/// </summary>
+internal sealed class VaryHeader
+{
+    private readonly string[] _tokens;
+    private readonly StringValues _value;
+
+    public VaryHeader(params string[] tokens)
+    {
+        _tokens = tokens;
+        _value = string.Join(", ", tokens);
+    }
+
+    /// <summary>Vary for every response under a policy: the answer depends on the request's Origin.</summary>
+    public static VaryHeader Origin { get; } = new("Origin");
+
+    /// <summary>Vary for preflight answers, which also depend on what the preflight asks for.</summary>
+    public static VaryHeader Preflight { get; } = new(
+        "Origin", "Access-Control-Request-Method", "Access-Control-Request-Headers", "Access-Control-Request-Private-Network");
+
+    /// <summary>
+    /// Adds the tokens the response's Vary lacks, keeping whatever is there: never a duplicate,
+    /// nothing added after <c>*</c>, tokens compared case-insensitively.
+    /// </summary>
+    public void AddTo(IHeaderDictionary headers)
+    {
+        var existing = headers.Vary;
+        if (existing.Count == 0)
+        {
+            headers.Vary = _value;
+            return;
+        }
+
+        List<string>? missing = null;
+        foreach (var token in _tokens)
+        {
+            if (!Contains(existing, token))
+            {
+                (missing ??= []).Add(token);
+            }
+        }
+
+        if (missing is not null)
+        {
+            headers.Vary = string.Join(", ", [.. existing, .. missing]);
+        }
+    }
+
+    private static bool Contains(StringValues vary, string token)
+    {
+        foreach (var value in vary)
+        {
+            foreach (var range in (value ?? string.Empty).AsSpan().Split(','))
+            {
+                var item = (value ?? string.Empty).AsSpan()[range].Trim();
+                if (item is "*" || item.Equals(token, StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+}

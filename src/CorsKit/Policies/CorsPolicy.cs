@@ -1,0 +1,67 @@
+using CorsKit.Origins;
+using Microsoft.Extensions.Primitives;
+
+namespace CorsKit.Policies;
+
+/// <summary>
+/// A validated policy compiled for the request path: lookup structures for origins, methods and
+/// headers, and every constant response header value computed once. Immutable; a configuration
+/// reload builds new instances instead of changing these.
+/// </summary>
+internal sealed class CorsPolicy
+{
+    public CorsPolicy(
+        string name,
+        OriginMatcher origins,
+        NameSet methods,
+        NameSet headers,
+        IReadOnlyList<string> exposedHeaders,
+        bool allowCredentials,
+        int? maxAgeSeconds,
+        bool allowPrivateNetwork)
+    {
+        Name = name;
+        Origins = origins;
+        Methods = methods;
+        Headers = headers;
+        AllowCredentials = allowCredentials;
+        AllowPrivateNetwork = allowPrivateNetwork;
+        AllowMethodsValue = JoinOrEmpty(methods.Names);
+        AllowHeadersValue = JoinOrEmpty(headers.Names);
+        ExposeHeadersValue = JoinOrEmpty(exposedHeaders);
+        MaxAgeValue = maxAgeSeconds is { } seconds ? new StringValues(seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)) : StringValues.Empty;
+    }
+
+    /// <summary>The policy in force where no policy is named and no default is configured: no cross-origin access.</summary>
+    public static CorsPolicy DenyAll { get; } =
+        new("(none)", OriginMatcher.None, NameSet.Empty, NameSet.Empty, [], allowCredentials: false, maxAgeSeconds: null, allowPrivateNetwork: false);
+
+    public string Name { get; }
+
+    public OriginMatcher Origins { get; }
+
+    /// <summary>Methods allowed beyond GET, HEAD and POST; compared case-sensitively.</summary>
+    public NameSet Methods { get; }
+
+    /// <summary>Request headers allowed; compared case-insensitively, as header names are.</summary>
+    public NameSet Headers { get; }
+
+    public bool AllowCredentials { get; }
+
+    public bool AllowPrivateNetwork { get; }
+
+    /// <summary>Access-Control-Allow-Methods, or empty when the policy lists no method.</summary>
+    public StringValues AllowMethodsValue { get; }
+
+    /// <summary>Access-Control-Allow-Headers, or empty when the policy lists no header.</summary>
+    public StringValues AllowHeadersValue { get; }
+
+    /// <summary>Access-Control-Expose-Headers, or empty.</summary>
+    public StringValues ExposeHeadersValue { get; }
+
+    /// <summary>Access-Control-Max-Age, or empty when unset.</summary>
+    public StringValues MaxAgeValue { get; }
+
+    private static StringValues JoinOrEmpty(IReadOnlyList<string> names) =>
+        names.Count == 0 ? StringValues.Empty : new StringValues(string.Join(", ", names));
+}

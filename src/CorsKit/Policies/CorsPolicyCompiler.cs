@@ -1,0 +1,47 @@
+namespace CorsKit.Policies;
+
+/// <summary>The outcome of validating a whole configuration: compiled policies, or the errors that prevent them.</summary>
+internal sealed record CompilationResult(CorsPolicySet? Policies, ConfigurationIssues Issues)
+{
+    public bool Succeeded => Policies is not null;
+}
+
+/// <summary>Validates every policy of a <see cref="StrictCorsOptions"/> and compiles them into a <see cref="CorsPolicySet"/>.</summary>
+internal static class CorsPolicyCompiler
+{
+    public static CompilationResult Compile(StrictCorsOptions options, string rootPath, ConfigurationIssues? issues = null)
+    {
+        issues ??= new ConfigurationIssues();
+        var policies = new List<CorsPolicy>();
+        foreach (var (name, policyOptions) in options.Policies)
+        {
+            var path = $"{rootPath}:Policies:{name}";
+            if (string.IsNullOrWhiteSpace(name))
+            {
+                issues.Error(path, "a policy needs a non-empty name.");
+            }
+            else if (policyOptions is null)
+            {
+                issues.Error(path, "the policy is empty: give it at least \"Origins\".");
+            }
+            else if (PolicyValidator.Validate(name, policyOptions, path, issues) is { } policy)
+            {
+                policies.Add(policy);
+            }
+        }
+
+        if (options.DefaultPolicy is { } defaultPolicy && !options.Policies.ContainsKey(defaultPolicy))
+        {
+            var defined = options.Policies.Count == 0 ? "none is defined" : $"defined policies: {string.Join(", ", options.Policies.Keys)}";
+            issues.Error($"{rootPath}:DefaultPolicy", $"names the policy '{defaultPolicy}', which does not exist ({defined}). Define it under {rootPath}:Policies or fix the name.");
+        }
+
+        if (options.Policies.Count == 0)
+        {
+            issues.Warning($"{rootPath}:Policies", "no policy is defined: every cross-origin request will be denied.");
+        }
+
+        var set = issues.HasErrors ? null : new CorsPolicySet(policies, options.DefaultPolicy, options.BlockCrossOriginUnsafeRequests);
+        return new CompilationResult(set, issues);
+    }
+}

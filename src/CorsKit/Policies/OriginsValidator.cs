@@ -1,0 +1,153 @@
+using CorsKit.Origins;
+
+namespace CorsKit.Policies;
+
+/// <summary>Validates the <c>Origins</c> list of one policy and sorts it into exact origins, patterns and <c>*</c>.</summary>
+internal static class OriginsValidator
+{
+    public const string Any = "*";
+
+    /// <summary>The valid entries of one policy's Origins list.</summary>
+    public sealed record Result(IReadOnlyList<string> Exact, IReadOnlyList<OriginPattern> Patterns, bool AllowsAny);
+
+    public static Result Validate(StrictCorsPolicyOptions policy, string path, ConfigurationIssues issues)
+    {
+        var origins = policy.Origins;
+        var exact = new List<string>();
+        var patterns = new List<OriginPattern>();
+        var allowsAny = false;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        if (origins.Count == 0)
+        {
+            issues.Error($"{path}:Origins", "is empty: a policy must allow at least one origin, e.g. \"Origins\": [ \"https://app.example.com\" ].");
+        }
+
+        for (var i = 0; i < origins.Count; i++)
+        {
+            var entry = origins[i];
+            var entryPath = $"{path}:Origins:{i}";
+            if (string.IsNullOrWhiteSpace(entry))
+            {
+                issues.Error(entryPath, "is empty: write an origin such as https://app.example.com.");
+            }
+            else if (!seen.Add(entry))
+            {
+                issues.Warning(entryPath, $"'{entry}' is listed twice; remove the duplicate.");
+            }
+            else if (entry == Any)
+            {
+                allowsAny = ValidateAny(policy, entryPath, issues);
+            }
+            else if (entry.Trim().Equals(OriginParser.Null, StringComparison.OrdinalIgnoreCase))
+            {
+                issues.Error(entryPath, "'null' can never be allowed: it is the origin of sandboxed iframes, file: pages and redirected requests, "
+                    + "so any site can send it. Serve the page from a real origin and list that origin instead.");
+            }
+            else if (OriginPattern.LooksLikePattern(entry) || entry.Contains('*', StringComparison.Ordinal))
+            {
+                if (ValidatePattern(policy, entry, entryPath, issues) is { } pattern)
+                {
+                    patterns.Add(pattern);
+                }
+            }
+            else if (ValidateExact(policy, entry, entryPath, issues))
+            {
+                exact.Add(entry);
+            }
+        }
+
+        return new Result(exact, patterns, allowsAny);
+    }
+
+    private static bool ValidateAny(StrictCorsPolicyOptions policy, string path, ConfigurationIssues issues)
+    {
+        var valid = true;
+        if (policy.Origins.Count > 1)
+        {
+            issues.Error(path, "'*' must be the only origin: it already allows every origin. Remove '*' to keep the listed origins, or remove the others for a public policy.");
+            valid = false;
+        }
+
+        if (policy.AllowCredentials)
+        {
+            issues.Error(path, "'*' cannot be combined with AllowCredentials: browsers reject credentialed responses for '*', and echoing every origin instead "
+                + "would let any site read your users' data. List the exact origins that need credentials, or set AllowCredentials to false.");
+            valid = false;
+        }
+
+        if (policy.AllowPrivateNetwork)
+        {
+            issues.Error(path, "'*' cannot be combined with AllowPrivateNetwork: it would let any public website reach this private-network service. "
+                + "List the exact origins that need private-network access.");
+            valid = false;
+        }
+
+        return valid;
+    }
+
+    private static bool ValidateExact(StrictCorsPolicyOptions policy, string entry, string path, ConfigurationIssues issues)
+    {
+        if (!OriginParser.TryParse(entry, out var parts))
+        {
+            issues.Error(path, NotCanonicalMessage(entry, "https://app.example.com"));
+            return false;
+        }
+
+        return CheckTransportSecurity(policy, entry, parts.Scheme(entry), parts.Host(entry), path, issues);
+    }
+
+    private static OriginPattern? ValidatePattern(StrictCorsPolicyOptions policy, string entry, string path, ConfigurationIssues issues)
+    {
+        if (!OriginPattern.TryParse(entry, out var pattern))
+        {
+            var wildcardPlacement = entry.Contains("://*.", StringComparison.Ordinal) && entry.Count(c => c == '*') == 1
+                ? NotCanonicalMessage(entry, "https://*.example.com")
+                : $"'{entry}' is not a valid pattern: the wildcard must be the whole first label of the host, after the scheme, "
+                  + "as in https://*.example.com (which matches https://api.example.com and https://a.b.example.com, never https://example.com).";
+            issues.Error(path, wildcardPlacement);
+            return null;
+        }
+
+        if (pattern!.Domain != "localhost" && PublicSuffixList.Instance.IsPublicSuffix(pattern.Domain))
+        {
+            issues.Error(path, $"'{entry}' puts the wildcard directly under the public suffix '{pattern.Domain}', so it would match sites owned by anyone. "
+                + $"Use a domain you control, e.g. {pattern.Scheme}://*.your-domain.{pattern.Domain}.");
+            return null;
+        }
+
+        return CheckTransportSecurity(policy, entry, pattern.Scheme, pattern.Domain, path, issues) ? pattern : null;
+    }
+
+    /// <summary>
+    /// Refuses plain-text origins where credentials or private-network access are at stake: a
+    /// network attacker can inject script into any http:// page. Loopback is exempt (it never
+    /// leaves the machine); <see cref="StrictCorsPolicyOptions.AllowInsecureOrigins"/> waives it.
+    /// </summary>
+    private static bool CheckTransportSecurity(
+        StrictCorsPolicyOptions policy, string entry, ReadOnlySpan<char> scheme, ReadOnlySpan<char> host, string path, ConfigurationIssues issues)
+    {
+        if (!(policy.AllowCredentials || policy.AllowPrivateNetwork) || policy.AllowInsecureOrigins
+            || !(scheme is "http" or "ws") || IsLoopback(host))
+        {
+            return true;
+        }
+
+        var setting = policy.AllowCredentials ? "AllowCredentials" : "AllowPrivateNetwork";
+        issues.Error(path, $"'{entry}' is a plain-text origin in a policy with {setting}: anyone on the network path can run script as that origin. "
+            + $"Use the https:// origin, or set AllowInsecureOrigins to true if you accept that risk.");
+        return false;
+    }
+
+    /// <summary>localhost, *.localhost, 127.0.0.0/8 and [::1]: hosts that never leave the machine.</summary>
+    private static bool IsLoopback(ReadOnlySpan<char> host) =>
+        host is "localhost" or "[::1]"
+        || (host.Length > ".localhost".Length && host.EndsWith(".localhost", StringComparison.Ordinal))
+        || (OriginParser.TryClassifyHost(host, out var kind) && kind == HostKind.IPv4 && host.StartsWith("127.", StringComparison.Ordinal));
+
+    private static string NotCanonicalMessage(string entry, string example)
+    {
+        var (problems, canonical) = OriginSuggestion.Explain(entry);
+        var fix = canonical is null ? $"write it as a browser sends it, e.g. {example}" : $"did you mean '{canonical}'?";
+        return $"'{entry}' is not a browser-canonical origin ({problems}); {fix} Browsers send the origin in exactly that form, and CorsKit compares it byte for byte.";
+    }
+}

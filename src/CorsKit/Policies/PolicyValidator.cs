@@ -1,0 +1,49 @@
+using CorsKit.Origins;
+
+namespace CorsKit.Policies;
+
+/// <summary>Validates one policy and compiles it when it has no error.</summary>
+internal static class PolicyValidator
+{
+    /// <summary>The longest preflight cache each browser honours, in seconds; longer values are cut.</summary>
+    private static readonly (string Browser, int CapSeconds)[] MaxAgeCaps = [("Safari", 600), ("Chromium", 7200), ("Firefox", 86400)];
+
+    public static CorsPolicy? Validate(string name, StrictCorsPolicyOptions policy, string path, ConfigurationIssues issues)
+    {
+        var errorsBefore = issues.ErrorCount;
+        var origins = OriginsValidator.Validate(policy, path, issues);
+        var methods = NameListsValidator.Methods(policy, path, issues);
+        var headers = NameListsValidator.Headers(policy, path, issues);
+        var exposed = NameListsValidator.ExposedHeaders(policy, path, issues);
+        ValidateMaxAge(policy.MaxAgeSeconds, $"{path}:MaxAgeSeconds", issues);
+        if (issues.ErrorCount > errorsBefore)
+        {
+            return null;
+        }
+
+        return new CorsPolicy(
+            name,
+            new OriginMatcher(origins.Exact, origins.Patterns, origins.AllowsAny),
+            methods,
+            headers,
+            exposed,
+            policy.AllowCredentials,
+            policy.MaxAgeSeconds,
+            policy.AllowPrivateNetwork);
+    }
+
+    private static void ValidateMaxAge(int? maxAge, string path, ConfigurationIssues issues)
+    {
+        if (maxAge < 0)
+        {
+            issues.Error(path, $"is {maxAge}: it must be 0 or more (0 asks browsers not to cache preflights), or left unset.");
+            return;
+        }
+
+        var capping = MaxAgeCaps.Where(c => maxAge > c.CapSeconds).Select(c => $"{c.Browser} caps it at {c.CapSeconds}").ToList();
+        if (capping.Count > 0)
+        {
+            issues.Warning(path, $"is {maxAge} seconds, but {string.Join(", ", capping)}; browsers re-send preflights sooner than this value suggests.");
+        }
+    }
+}

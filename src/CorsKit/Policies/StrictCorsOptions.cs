@@ -1,0 +1,50 @@
+namespace CorsKit;
+
+/// <summary>
+/// CorsKit's configuration: the <c>Cors</c> section of appsettings.json, or the same settings
+/// written in code with <see cref="AddPolicy"/>. Validated as a whole when the app starts.
+/// </summary>
+public sealed class StrictCorsOptions
+{
+    /// <summary>
+    /// The name of the policy applied to every endpoint that does not name its own. When unset,
+    /// such endpoints allow no cross-origin access at all.
+    /// </summary>
+    public string? DefaultPolicy { get; set; }
+
+    /// <summary>The named policies. Names are case-insensitive, as configuration keys are.</summary>
+    public IDictionary<string, StrictCorsPolicyOptions> Policies { get; } =
+        new Dictionary<string, StrictCorsPolicyOptions>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// CorsKit's CSRF guard (on by default): an unsafe request (POST, PUT, PATCH, DELETE, …) from
+    /// an origin the policy does not allow is answered 403 before the endpoint runs, unless it is
+    /// same-origin. Turn off only if another layer already protects every endpoint.
+    /// </summary>
+    public bool BlockCrossOriginUnsafeRequests { get; set; } = true;
+
+    /// <summary>Adds (or replaces) the policy <paramref name="name"/>.</summary>
+    /// <param name="name">The policy's name, referenced by <see cref="DefaultPolicy"/> and endpoints.</param>
+    /// <param name="configure">Describes the policy.</param>
+    /// <returns>These options, for chaining.</returns>
+    public StrictCorsOptions AddPolicy(string name, Action<StrictCorsPolicyBuilder> configure)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(configure);
+        var policy = new StrictCorsPolicyOptions();
+        configure(new StrictCorsPolicyBuilder(policy));
+        Policies[name] = policy;
+        return this;
+    }
+
+    /// <summary>Adds the policy <paramref name="name"/> and makes it the <see cref="DefaultPolicy"/>.</summary>
+    /// <param name="name">The policy's name.</param>
+    /// <param name="configure">Describes the policy.</param>
+    /// <returns>These options, for chaining.</returns>
+    public StrictCorsOptions AddDefaultPolicy(string name, Action<StrictCorsPolicyBuilder> configure)
+    {
+        AddPolicy(name, configure);
+        DefaultPolicy = name;
+        return this;
+    }
+}
