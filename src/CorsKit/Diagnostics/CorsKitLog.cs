@@ -3,9 +3,6 @@ using CorsKit.Policies;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
 
-// CA1873 cannot see the IsEnabled guards below, which keep sanitizing off the path when the event is off.
-#pragma warning disable CA1873
-
 namespace CorsKit.Diagnostics;
 
 /// <summary>

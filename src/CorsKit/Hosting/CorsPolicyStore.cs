@@ -1,5 +1,6 @@
 using CorsKit.Diagnostics;
 using CorsKit.Policies;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
@@ -80,12 +81,31 @@ internal sealed class CorsPolicyStore : IDisposable
         }
     }
 
+    /// <summary>
+    /// Binding drops a policy whose values it cannot convert; that must never go unnoticed.
+    /// The section validator names the bad value in most cases; this catches the rest.
+    /// </summary>
+    private void ReportPoliciesLostInBinding(StrictCorsOptions options, ConfigurationIssues issues)
+    {
+        foreach (var section in _sections)
+        {
+            foreach (var policy in section.Section.GetSection(nameof(StrictCorsOptions.Policies)).GetChildren())
+            {
+                var path = $"{section.Path}:{nameof(StrictCorsOptions.Policies)}:{policy.Key}";
+                if (!options.Policies.ContainsKey(policy.Key) && !issues.Errors.Any(e => e.Path.StartsWith(path, StringComparison.OrdinalIgnoreCase)))
+                {
+                    issues.Error(path, "could not be read: check that every value has the documented type.");
+                }
+            }
+        }
+    }
+
     private CompilationResult Load()
     {
         var issues = new ConfigurationIssues();
         foreach (var section in _sections)
         {
-            ConfigurationKeysValidator.Validate(section.Section, section.Path, issues);
+            ConfigurationSectionValidator.Validate(section.Section, section.Path, issues);
         }
 
         StrictCorsOptions options;
@@ -101,6 +121,7 @@ internal sealed class CorsPolicyStore : IDisposable
             return new CompilationResult(null, issues);
         }
 
+        ReportPoliciesLostInBinding(options, issues);
         var result = CorsPolicyCompiler.Compile(options, RootPath, issues);
         foreach (var warning in issues.Warnings)
         {

@@ -1,13 +1,14 @@
+using System.Globalization;
 using Microsoft.Extensions.Configuration;
 
 namespace CorsKit.Policies;
 
 /// <summary>
-/// Checks the shape of a configuration section before binding ignores what it does not know:
-/// a misspelt key (<c>AllowCredential</c>) or a string where a list belongs would otherwise
-/// silently change a policy's meaning.
+/// Checks the shape of a configuration section, because binding forgives too much: it ignores a
+/// misspelt key (<c>AllowCredential</c>) or a string where a list belongs, and silently drops a
+/// whole policy when one of its values has the wrong type. Each would change what a policy allows.
 /// </summary>
-internal static class ConfigurationKeysValidator
+internal static class ConfigurationSectionValidator
 {
     private static readonly string[] RootKeys =
         [nameof(StrictCorsOptions.DefaultPolicy), nameof(StrictCorsOptions.Policies), nameof(StrictCorsOptions.BlockCrossOriginUnsafeRequests)];
@@ -16,6 +17,12 @@ internal static class ConfigurationKeysValidator
     [
         nameof(StrictCorsPolicyOptions.Origins), nameof(StrictCorsPolicyOptions.Methods),
         nameof(StrictCorsPolicyOptions.Headers), nameof(StrictCorsPolicyOptions.ExposedHeaders),
+    ];
+
+    private static readonly string[] BooleanKeys =
+    [
+        nameof(StrictCorsOptions.BlockCrossOriginUnsafeRequests), nameof(StrictCorsPolicyOptions.AllowCredentials),
+        nameof(StrictCorsPolicyOptions.AllowPrivateNetwork), nameof(StrictCorsPolicyOptions.AllowInsecureOrigins),
     ];
 
     private static readonly string[] PolicyKeys =
@@ -41,7 +48,7 @@ internal static class ConfigurationKeysValidator
         foreach (var child in section.GetChildren())
         {
             var path = $"{rootPath}:{child.Key}";
-            if (!IsKnown(RootKeys, child.Key, path, issues))
+            if (!IsKnown(RootKeys, child.Key, path, issues) || !HasValidValue(child, path, issues))
             {
                 continue;
             }
@@ -61,18 +68,44 @@ internal static class ConfigurationKeysValidator
         foreach (var setting in policy.GetChildren())
         {
             var settingPath = $"{path}:{setting.Key}";
-            if (IsKnown(PolicyKeys, setting.Key, settingPath, issues)
-                && Array.Exists(ListKeys, k => k.Equals(setting.Key, StringComparison.OrdinalIgnoreCase))
-                && !string.IsNullOrEmpty(setting.Value))
+            if (IsKnown(PolicyKeys, setting.Key, settingPath, issues))
             {
-                issues.Error(settingPath, $"must be a list: write \"{setting.Key}\": [ \"{setting.Value}\" ].");
+                HasValidValue(setting, settingPath, issues);
             }
         }
     }
 
+    private static bool HasValidValue(IConfigurationSection setting, string path, ConfigurationIssues issues)
+    {
+        var value = setting.Value;
+        if (IsOneOf(ListKeys, setting.Key) && !string.IsNullOrEmpty(value))
+        {
+            issues.Error(path, $"must be a list: write \"{setting.Key}\": [ \"{value}\" ].");
+            return false;
+        }
+
+        if (IsOneOf(BooleanKeys, setting.Key) && !bool.TryParse(value, out _))
+        {
+            issues.Error(path, $"'{value}' is not a boolean: write true or false.");
+            return false;
+        }
+
+        if (setting.Key.Equals(nameof(StrictCorsPolicyOptions.MaxAgeSeconds), StringComparison.OrdinalIgnoreCase)
+            && !int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _))
+        {
+            issues.Error(path, $"'{value}' is not a whole number of seconds, e.g. 600.");
+            return false;
+        }
+
+        return true;
+    }
+
+    private static bool IsOneOf(string[] keys, string key) =>
+        Array.Exists(keys, k => k.Equals(key, StringComparison.OrdinalIgnoreCase));
+
     private static bool IsKnown(string[] known, string key, string path, ConfigurationIssues issues)
     {
-        if (Array.Exists(known, k => k.Equals(key, StringComparison.OrdinalIgnoreCase)))
+        if (IsOneOf(known, key))
         {
             return true;
         }
@@ -85,7 +118,8 @@ internal static class ConfigurationKeysValidator
         else
         {
             var closest = known.MinBy(k => EditDistance(k.ToUpperInvariant(), key.ToUpperInvariant()))!;
-            suggestion = EditDistance(closest.ToUpperInvariant(), key.ToUpperInvariant()) <= 3 ? closest : null;
+            var isPartOf = key.Length >= 4 && (closest.Contains(key, StringComparison.OrdinalIgnoreCase) || key.Contains(closest, StringComparison.OrdinalIgnoreCase));
+            suggestion = isPartOf || EditDistance(closest.ToUpperInvariant(), key.ToUpperInvariant()) <= 3 ? closest : null;
         }
 
         var hint = suggestion is null ? string.Empty : $"did you mean '{suggestion}'? ";

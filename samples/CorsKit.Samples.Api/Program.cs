@@ -1,0 +1,85 @@
+// The classic Express + cors example, rebuilt with CorsKit:
+//   const corsOptions = { origin: ['https://my-frontend.com', 'https://admin.my-frontend.com'],
+//                         methods: ['GET', 'POST', 'PUT', 'DELETE'],
+//                         allowedHeaders: ['Content-Type', 'Authorization'], credentials: true };
+//   app.use(cors(corsOptions));
+//   app.get('/api/data', (req, res) => res.json({ message: 'Securely Connected!' }));
+// The allow-list lives in appsettings.json ("Cors" section); the two CorsKit lines are marked.
+using System.Security.Claims;
+using CorsKit.Samples.Api;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.DataProtection;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.AddStrictCors(); // CorsKit (1/2): policies from the "Cors" section
+builder.Services.AddSingleton<ItemStore>();
+builder.Services
+    .AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+    .AddCookie(options =>
+    {
+        options.Cookie.Name = "corskit-sample";
+        options.Cookie.HttpOnly = true;
+        // A cross-site page only sends the cookie with SameSite=None, which browsers accept only
+        // with Secure (and treat http://localhost as secure).
+        options.Cookie.SameSite = SameSiteMode.None;
+        options.Cookie.SecurePolicy = CookieSecurePolicy.Always;
+        options.Events.OnRedirectToLogin = context =>
+        {
+            context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+            return Task.CompletedTask;
+        };
+    });
+builder.Services.AddAuthorization();
+// Keys live in memory: a restart signs everyone out, which is fine for a sample.
+builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
+
+var app = builder.Build();
+
+app.UseStrictCors(); // CorsKit (2/2): before authentication and the endpoints
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapGet("/api/data", () => Results.Ok(new { message = "Securely Connected!" }));
+
+var items = app.MapGroup("/api/items");
+items.MapGet("/", (ItemStore store) => store.All());
+items.MapGet("/{id:int}", (int id, ItemStore store) => store.Find(id) is { } item ? Results.Ok(item) : Results.NotFound());
+items.MapPost("/", (ItemInput input, ItemStore store) =>
+{
+    var item = store.Add(input.Name);
+    return Results.Created($"/api/items/{item.Id}", item);
+});
+items.MapPut("/{id:int}", (int id, ItemInput input, ItemStore store) =>
+    store.Replace(id, input.Name) is { } item ? Results.Ok(item) : Results.NotFound());
+items.MapDelete("/{id:int}", (int id, ItemStore store) => store.Remove(id) ? Results.NoContent() : Results.NotFound());
+
+// A cookie login, so credentialed cross-origin requests can be tried. Any non-empty name works.
+app.MapPost("/api/login", async (LoginInput input, HttpContext context) =>
+{
+    if (string.IsNullOrWhiteSpace(input.Name))
+    {
+        return Results.BadRequest(new { error = "name is required" });
+    }
+
+    var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, input.Name)], CookieAuthenticationDefaults.AuthenticationScheme);
+    await context.SignInAsync(new ClaimsPrincipal(identity));
+    return Results.NoContent();
+});
+app.MapPost("/api/logout", async (HttpContext context) =>
+{
+    await context.SignOutAsync();
+    return Results.NoContent();
+});
+app.MapGet("/api/me", (ClaimsPrincipal user) => Results.Ok(new { name = user.Identity!.Name })).RequireAuthorization();
+
+// A public, read-only route.
+app.MapGet("/public/status", () => Results.Ok(new { status = "ok" }));
+
+app.Lifetime.ApplicationStarted.Register(() => SampleBanner.Log(app));
+
+app.Run();
+
+/// <summary>Exposed for WebApplicationFactory in the integration tests.</summary>
+public partial class Program;

@@ -1,0 +1,32 @@
+using System.Text;
+using Microsoft.Extensions.Configuration;
+
+namespace CorsKit.Tests.Hosting;
+
+/// <summary>A configuration source whose content a test replaces, raising a reload as a changed appsettings.json would.</summary>
+internal sealed class MutableConfigurationSource : IConfigurationSource
+{
+    private readonly Provider _provider = new();
+
+    public IConfigurationProvider Build(IConfigurationBuilder builder) => _provider;
+
+    /// <summary>Replaces the whole configuration with <paramref name="json"/> and signals a reload (synchronously).</summary>
+    public void Set(string json) => _provider.Replace(Flatten(json));
+
+    public static Dictionary<string, string?> Flatten(string json)
+    {
+        using var stream = new MemoryStream(Encoding.UTF8.GetBytes(json));
+        return new ConfigurationBuilder().AddJsonStream(stream).Build()
+            .AsEnumerable().Where(kv => kv.Value is not null)
+            .ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.OrdinalIgnoreCase);
+    }
+
+    private sealed class Provider : ConfigurationProvider
+    {
+        public void Replace(Dictionary<string, string?> data)
+        {
+            Data = data;
+            OnReload();
+        }
+    }
+}

@@ -1,0 +1,101 @@
+using System.Net;
+using static CorsKit.Testing.ResponseContract;
+
+namespace CorsKit.Tests.Hosting;
+
+/// <summary>Public policies, private network access, the guard switch and apps without a default policy.</summary>
+public class PolicyVariantsTests
+{
+    [Fact]
+    public async Task Public_policy_answers_any_origin_with_a_star_and_never_with_credentials()
+    {
+        await using var app = await CorsTestApp.StartAsync(o => o.AddDefaultPolicy("public", p => p.AllowAnyOrigin().WithMethods("PUT").WithHeaders("X-Key")));
+
+        var preflight = await app.Client.SendAsync(Preflight(CorsTestApp.Resource, "https://anyone.example", "PUT", "x-key"));
+        var get = await app.Client.SendAsync(Request(HttpMethod.Get, CorsTestApp.Resource, ("Origin", "https://anyone.example")));
+
+        preflight.StatusCode.Should().Be(HttpStatusCode.NoContent);
+        AccessControlHeaders(preflight).Should().BeEquivalentTo(new Dictionary<string, string>
+        {
+            ["Access-Control-Allow-Origin"] = "*",
+            ["Access-Control-Allow-Methods"] = "PUT",
+            ["Access-Control-Allow-Headers"] = "X-Key",
+        });
+        AccessControlHeaders(get).Should().BeEquivalentTo(new Dictionary<string, string> { ["Access-Control-Allow-Origin"] = "*" });
+        VaryTokens(get).Should().Equal("Origin");
+    }
+
+    [Fact]
+    public async Task Public_policy_never_answers_the_null_origin()
+    {
+        await using var app = await CorsTestApp.StartAsync(o => o.AddDefaultPolicy("public", p => p.AllowAnyOrigin()));
+
+        var get = await app.Client.SendAsync(Request(HttpMethod.Get, CorsTestApp.Resource, ("Origin", "null")));
+        var post = await app.Client.SendAsync(Request(HttpMethod.Post, CorsTestApp.Resource, ("Origin", "null")));
+
+        AccessControlHeaders(get).Should().BeEmpty();
+        VaryTokens(get).Should().Equal("Origin");
+        post.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        app.HitCount("POST").Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Private_network_preflight_is_granted_only_by_a_policy_that_opts_in()
+    {
+        await using var optedIn = await CorsTestApp.StartAsync(o => o.AddDefaultPolicy("lan", p => p.WithOrigins("https://app.example.com").AllowPrivateNetwork()));
+        await using var notOptedIn = await CorsTestApp.StartAsync(o => o.AddDefaultPolicy("web", p => p.WithOrigins("https://app.example.com")));
+
+        HttpRequestMessage PnaPreflight()
+        {
+            var request = Preflight(CorsTestApp.Resource, "https://app.example.com", "GET");
+            request.Headers.Add("Access-Control-Request-Private-Network", "true");
+            return request;
+        }
+
+        var granted = await optedIn.Client.SendAsync(PnaPreflight());
+        var refused = await notOptedIn.Client.SendAsync(PnaPreflight());
+        var notAsked = await optedIn.Client.SendAsync(Preflight(CorsTestApp.Resource, "https://app.example.com", "GET"));
+
+        granted.StatusCode.Should().Be(HttpStatusCode.NoContent);
+        AccessControlHeaders(granted).Should().BeEquivalentTo(new Dictionary<string, string>
+        {
+            ["Access-Control-Allow-Origin"] = "https://app.example.com",
+            ["Access-Control-Allow-Private-Network"] = "true",
+        });
+        refused.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        AccessControlHeaders(refused).Should().BeEmpty();
+        AccessControlHeaders(notAsked).Should().NotContainKey("Access-Control-Allow-Private-Network");
+    }
+
+    [Fact]
+    public async Task With_the_guard_switched_off_unsafe_requests_from_disallowed_origins_run_without_cors_headers()
+    {
+        await using var app = await CorsTestApp.StartAsync(o =>
+        {
+            o.BlockCrossOriginUnsafeRequests = false;
+            o.AddDefaultPolicy("web", p => p.WithOrigins("https://app.example.com"));
+        });
+
+        var response = await app.Client.SendAsync(Request(HttpMethod.Post, CorsTestApp.Resource, ("Origin", "https://evil.example")));
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        AccessControlHeaders(response).Should().BeEmpty();
+        app.HitCount("POST").Should().Be(1);
+    }
+
+    [Fact]
+    public async Task Without_a_default_policy_no_origin_is_allowed_and_the_guard_still_blocks()
+    {
+        await using var app = await CorsTestApp.StartAsync(_ => { });
+
+        var preflight = await app.Client.SendAsync(Preflight(CorsTestApp.Resource, "https://app.example.com", "PUT"));
+        var get = await app.Client.SendAsync(Request(HttpMethod.Get, CorsTestApp.Resource, ("Origin", "https://app.example.com")));
+        var post = await app.Client.SendAsync(Request(HttpMethod.Post, CorsTestApp.Resource, ("Origin", "https://app.example.com")));
+
+        preflight.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        AccessControlHeaders(get).Should().BeEmpty();
+        VaryTokens(get).Should().Equal("Origin");
+        post.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        app.HitCount("POST").Should().Be(0);
+    }
+}

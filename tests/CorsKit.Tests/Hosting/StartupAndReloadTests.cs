@@ -1,0 +1,99 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using static CorsKit.Testing.ResponseContract;
+
+namespace CorsKit.Tests.Hosting;
+
+public class StartupAndReloadTests
+{
+    private const string OriginA = "https://a.example.com";
+    private const string OriginB = "https://b.example.com";
+
+    private static string Config(string origin, string extra = "") => $$"""
+        { "Cors": { "DefaultPolicy": "web", "Policies": { "web": { "Origins": [ "{{origin}}" ]{{extra}} } } } }
+        """;
+
+    private static async Task<string?> AllowOriginFor(CorsTestApp app, string origin)
+    {
+        var response = await app.Client.SendAsync(Request(HttpMethod.Get, CorsTestApp.Resource, ("Origin", origin)));
+        return AccessControlHeaders(response).GetValueOrDefault("Access-Control-Allow-Origin");
+    }
+
+    [Fact]
+    public async Task An_invalid_configuration_stops_the_app_from_starting_and_lists_every_error_with_its_path()
+    {
+        const string json = """
+            { "Cors": { "DefaultPolicy": "missing", "Policies": {
+                "web": { "Origins": [ "*" ], "AllowCredentials": true, "Methods": [ "TRACE" ] },
+                "api": { "Origins": [ "https://API.example.com/" ], "MaxAgeSeconds": -1 } } } }
+            """;
+
+        var start = () => CorsTestApp.StartAsync(json);
+
+        var error = (await start.Should().ThrowAsync<OptionsValidationException>()).Which.Message;
+        error.Should().Contain("CorsKit configuration is invalid (5 error(s))")
+            .And.Contain("Cors:Policies:web:Origins:0: '*' cannot be combined with AllowCredentials")
+            .And.Contain("Cors:Policies:web:Methods:0: 'TRACE'")
+            .And.Contain("Cors:Policies:api:Origins:0: 'https://API.example.com/' is not a browser-canonical origin")
+            .And.Contain("did you mean 'https://api.example.com'?")
+            .And.Contain("Cors:Policies:api:MaxAgeSeconds: is -1")
+            .And.Contain("Cors:DefaultPolicy: names the policy 'missing'");
+    }
+
+    [Fact]
+    public async Task Warnings_are_logged_at_startup_without_stopping_the_app()
+    {
+        await using var app = await CorsTestApp.StartAsync(Config(OriginA, """, "Methods": [ "GET" ], "MaxAgeSeconds": 7200"""));
+
+        var warnings = app.Logs.GetSnapshot().Where(r => r.Level == LogLevel.Warning).Select(r => r.Message).ToList();
+        warnings.Should().HaveCount(2);
+        warnings.Should().Contain(m => m.Contains("Cors:Policies:web:Methods:0: 'GET' is CORS-safelisted", StringComparison.Ordinal));
+        warnings.Should().Contain(m => m.Contains("Cors:Policies:web:MaxAgeSeconds: is 7200 seconds, but Safari caps it at 600", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_valid_reload_takes_effect_without_restart()
+    {
+        await using var app = await CorsTestApp.StartAsync(Config(OriginA));
+        (await AllowOriginFor(app, OriginA)).Should().Be(OriginA);
+
+        app.Configuration.Set(Config(OriginB));
+
+        (await AllowOriginFor(app, OriginA)).Should().BeNull();
+        (await AllowOriginFor(app, OriginB)).Should().Be(OriginB);
+    }
+
+    [Theory]
+    [InlineData("""{ "Cors": { "DefaultPolicy": "web", "Policies": { "web": { "Origins": [ "*" ], "AllowCredentials": true } } } }""", "'*' cannot be combined with AllowCredentials")]
+    [InlineData("""{ "Cors": { "DefaultPolicy": "web", "Policies": { "web": { "Origins": [ "https://b.example.com" ], "MaxAgeSeconds": "ten" } } } }""", "Cors:Policies:web:MaxAgeSeconds")]
+    [InlineData("""{ "Cors": { "DefaultPolicy": "web", "Policies": { "web": { "Origins": [ "https://b.example.com" ], "AllowCredential": true } } } }""", "did you mean 'AllowCredentials'?")]
+    [InlineData("""{ "Cors": { "DefaultPolicy": "gone", "Policies": { } } }""", "names the policy 'gone'")]
+    public async Task An_invalid_reload_is_refused_logged_as_an_error_and_the_last_good_policies_stay(string invalidJson, string expectedError)
+    {
+        await using var app = await CorsTestApp.StartAsync(Config(OriginA));
+
+        app.Configuration.Set(invalidJson);
+
+        (await AllowOriginFor(app, OriginA)).Should().Be(OriginA);
+        (await AllowOriginFor(app, OriginB)).Should().BeNull();
+        var error = app.Logs.GetSnapshot().Should().ContainSingle(r => r.Level == LogLevel.Error).Subject;
+        error.Id.Id.Should().Be(1001);
+        error.Message.Should().Contain("refused the reloaded configuration; the previous policies stay in force").And.Contain(expectedError);
+
+        app.Configuration.Set(Config(OriginB));
+        (await AllowOriginFor(app, OriginB)).Should().Be(OriginB, "a valid configuration after a refused one is taken");
+    }
+
+    [Fact]
+    public void UseStrictCors_without_AddStrictCors_explains_what_is_missing()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        using var app = builder.Build();
+
+        var use = () => app.UseStrictCors();
+
+        use.Should().Throw<InvalidOperationException>().WithMessage("*requires builder.Services.AddStrictCors()*");
+    }
+}

@@ -1,0 +1,309 @@
+using CorsKit.Policies;
+
+namespace CorsKit.Tests.Policies;
+
+/// <summary>Each refused configuration, with the key path and the fix its message gives.</summary>
+public class ValidationTests
+{
+    private static List<ConfigurationIssue> Errors(Action<StrictCorsPolicyBuilder> configure) =>
+        TestPolicies.Validate(configure).Issues.Errors.ToList();
+
+    private static List<ConfigurationIssue> Warnings(Action<StrictCorsPolicyBuilder> configure) =>
+        TestPolicies.Validate(configure).Issues.Warnings.ToList();
+
+    private static void ShouldRefuse(Action<StrictCorsPolicyBuilder> configure, string path, params string[] messageParts)
+    {
+        var result = TestPolicies.Validate(configure);
+        result.Succeeded.Should().BeFalse();
+        var error = result.Issues.Errors.Should().ContainSingle().Subject;
+        error.Path.Should().Be(path);
+        foreach (var part in messageParts)
+        {
+            error.Message.Should().Contain(part);
+        }
+    }
+
+    [Fact]
+    public void Empty_origins_are_refused() =>
+        ShouldRefuse(p => p.WithMethods("PUT"), "Cors:Policies:test:Origins", "at least one origin", "https://app.example.com");
+
+    [Fact]
+    public void Empty_origin_entry_is_refused() =>
+        ShouldRefuse(p => p.WithOrigins(""), "Cors:Policies:test:Origins:0", "is empty");
+
+    [Fact]
+    public void Any_origin_with_credentials_is_refused() =>
+        ShouldRefuse(p => p.AllowAnyOrigin().AllowCredentials(), "Cors:Policies:test:Origins:0", "cannot be combined with AllowCredentials", "List the exact origins");
+
+    [Fact]
+    public void Any_origin_mixed_with_other_origins_is_refused() =>
+        ShouldRefuse(p => p.WithOrigins("https://a.example.com", "*"), "Cors:Policies:test:Origins:1", "'*' must be the only origin");
+
+    [Fact]
+    public void Any_origin_with_private_network_is_refused() =>
+        ShouldRefuse(p => p.AllowAnyOrigin().AllowPrivateNetwork(), "Cors:Policies:test:Origins:0", "cannot be combined with AllowPrivateNetwork");
+
+    [Theory]
+    [InlineData("null")]
+    [InlineData("NULL")]
+    [InlineData(" null ")]
+    public void Null_origin_is_refused(string origin) =>
+        ShouldRefuse(p => p.WithOrigins(origin), "Cors:Policies:test:Origins:0", "'null' can never be allowed", "sandboxed");
+
+    [Theory]
+    [InlineData("https://Example.com", "uppercase letters", "https://example.com")]
+    [InlineData("HTTPS://example.com", "uppercase letters", "https://example.com")]
+    [InlineData("https://example.com/", "a path, query or trailing slash", "https://example.com")]
+    [InlineData("https://example.com/app", "a path, query or trailing slash", "https://example.com")]
+    [InlineData("https://example.com:443", "the scheme's default port", "https://example.com")]
+    [InlineData("http://localhost:80", "the scheme's default port", "http://localhost")]
+    [InlineData("https://user@example.com", "userinfo", "https://example.com")]
+    [InlineData(" https://example.com", "surrounding whitespace", "https://example.com")]
+    [InlineData("https://bücher.example", "a non-ASCII host", "https://xn--bcher-kva.example")]
+    [InlineData("https://example.com.", "a trailing dot", "https://example.com")]
+    [InlineData("http://[0:0::1]:8080", "browsers serialize it differently", "http://[::1]:8080")]
+    [InlineData("https://*.Example.com", "uppercase letters", "https://*.example.com")]
+    public void Non_canonical_origins_are_refused_with_the_canonical_form(string origin, string problem, string canonical) =>
+        ShouldRefuse(p => p.WithOrigins(origin), "Cors:Policies:test:Origins:0", "not a browser-canonical origin", problem, $"did you mean '{canonical}'?");
+
+    [Theory]
+    [InlineData("example.com")]
+    [InlineData("app")]
+    public void Text_that_is_not_an_origin_is_refused_with_an_example(string origin) =>
+        ShouldRefuse(p => p.WithOrigins(origin), "Cors:Policies:test:Origins:0", "not a browser-canonical origin", "e.g. https://app.example.com");
+
+    [Theory]
+    [InlineData("http://app.example.com")]
+    [InlineData("http://*.example.com")]
+    [InlineData("ws://app.example.com")]
+    public void Plain_http_origins_are_refused_with_credentials(string origin) =>
+        ShouldRefuse(p => p.WithOrigins(origin).AllowCredentials(), "Cors:Policies:test:Origins:0", "plain-text origin", "AllowCredentials", "Use the https:// origin", "AllowInsecureOrigins");
+
+    [Fact]
+    public void Plain_http_origins_are_refused_with_private_network() =>
+        ShouldRefuse(p => p.WithOrigins("http://app.example.com").AllowPrivateNetwork(), "Cors:Policies:test:Origins:0", "plain-text origin", "AllowPrivateNetwork");
+
+    [Theory]
+    [InlineData("http://localhost:3000")]
+    [InlineData("http://app.localhost:3000")]
+    [InlineData("http://*.localhost:3000")]
+    [InlineData("http://127.0.0.1:8080")]
+    [InlineData("http://127.10.0.1")]
+    [InlineData("http://[::1]:8080")]
+    public void Plain_http_loopback_origins_are_allowed_with_credentials(string origin) =>
+        Errors(p => p.WithOrigins(origin).AllowCredentials()).Should().BeEmpty();
+
+    [Fact]
+    public void Plain_http_origins_are_allowed_with_credentials_when_explicitly_accepted() =>
+        Errors(p => p.WithOrigins("http://app.example.com").AllowCredentials().AllowInsecureOrigins()).Should().BeEmpty();
+
+    [Fact]
+    public void Plain_http_origins_are_allowed_without_credentials() =>
+        Errors(p => p.WithOrigins("http://app.example.com")).Should().BeEmpty();
+
+    [Theory]
+    [InlineData("https://api.*.example.com")]
+    [InlineData("https://*api.example.com")]
+    [InlineData("https://api*.example.com")]
+    [InlineData("https://*.*.example.com")]
+    [InlineData("https://example.*")]
+    [InlineData("https://*example.com")]
+    [InlineData("*.example.com")]
+    [InlineData("https://**.example.com")]
+    public void Wildcards_anywhere_but_the_whole_first_label_are_refused(string pattern) =>
+        ShouldRefuse(p => p.WithOrigins(pattern), "Cors:Policies:test:Origins:0", "the wildcard must be the whole first label", "https://*.example.com");
+
+    [Theory]
+    [InlineData("https://*.com", "com")]
+    [InlineData("https://*.co.uk", "co.uk")]
+    [InlineData("https://*.github.io", "github.io")]
+    [InlineData("https://*.uk", "uk")]
+    [InlineData("https://*.internal", "internal")]
+    public void Wildcards_directly_under_a_public_suffix_are_refused(string pattern, string suffix) =>
+        ShouldRefuse(p => p.WithOrigins(pattern), "Cors:Policies:test:Origins:0", $"directly under the public suffix '{suffix}'", "Use a domain you control");
+
+    [Theory]
+    [InlineData("https://*.example.com")]
+    [InlineData("https://*.example.co.uk")]
+    [InlineData("https://*.me.github.io")]
+    [InlineData("http://*.localhost:3000")]
+    [InlineData("https://*.example.com:8443")]
+    public void Wildcards_under_registrable_domains_are_accepted(string pattern) =>
+        Errors(p => p.WithOrigins(pattern)).Should().BeEmpty();
+
+    [Theory]
+    [InlineData("Methods")]
+    [InlineData("Headers")]
+    [InlineData("ExposedHeaders")]
+    public void Wildcard_lists_with_credentials_are_refused(string list)
+    {
+        Action<StrictCorsPolicyBuilder> configure = list switch
+        {
+            "Methods" => p => p.WithOrigins("https://a.example.com").AllowCredentials().WithMethods("*"),
+            "Headers" => p => p.WithOrigins("https://a.example.com").AllowCredentials().WithHeaders("*"),
+            _ => p => p.WithOrigins("https://a.example.com").AllowCredentials().WithExposedHeaders("*"),
+        };
+        ShouldRefuse(configure, $"Cors:Policies:test:{list}:0", "read as a literal name", "list the names explicitly");
+    }
+
+    [Theory]
+    [InlineData("CONNECT")]
+    [InlineData("TRACE")]
+    [InlineData("TRACK")]
+    [InlineData("trace")]
+    public void Forbidden_methods_are_refused(string method) =>
+        ShouldRefuse(p => p.WithOrigins("https://a.example.com").WithMethods(method), "Cors:Policies:test:Methods:0", "can never be sent by fetch()");
+
+    [Theory]
+    [InlineData("put", "PUT")]
+    [InlineData("Delete", "DELETE")]
+    [InlineData("patch", "PATCH")]
+    public void Lowercase_spellings_of_standard_methods_are_refused(string method, string upper) =>
+        ShouldRefuse(p => p.WithOrigins("https://a.example.com").WithMethods(method), "Cors:Policies:test:Methods:0", "case-sensitive", $"Did you mean '{upper}'?");
+
+    [Theory]
+    [InlineData("Methods", "P UT")]
+    [InlineData("Headers", "X-Foo Bar")]
+    [InlineData("Headers", "X-Foo,X-Bar")]
+    [InlineData("Headers", "")]
+    [InlineData("ExposedHeaders", "X:Id")]
+    [InlineData("ExposedHeaders", "X-Ïd")]
+    public void Invalid_name_tokens_are_refused(string list, string name)
+    {
+        Action<StrictCorsPolicyBuilder> configure = list switch
+        {
+            "Methods" => p => p.WithOrigins("https://a.example.com").WithMethods(name),
+            "Headers" => p => p.WithOrigins("https://a.example.com").WithHeaders(name),
+            _ => p => p.WithOrigins("https://a.example.com").WithExposedHeaders(name),
+        };
+        ShouldRefuse(configure, $"Cors:Policies:test:{list}:0", "is not a valid name", "HTTP token");
+    }
+
+    [Theory]
+    [InlineData("Cookie")]
+    [InlineData("host")]
+    [InlineData("Origin")]
+    [InlineData("Content-Length")]
+    [InlineData("Sec-Fetch-Site")]
+    [InlineData("Proxy-Authorization")]
+    [InlineData("Access-Control-Request-Headers")]
+    public void Forbidden_request_headers_are_refused(string header) =>
+        ShouldRefuse(p => p.WithOrigins("https://a.example.com").WithHeaders(header), "Cors:Policies:test:Headers:0", "forbidden request header", "Remove it");
+
+    [Theory]
+    [InlineData("Set-Cookie")]
+    [InlineData("set-cookie2")]
+    public void Set_Cookie_in_exposed_headers_is_refused(string header) =>
+        ShouldRefuse(p => p.WithOrigins("https://a.example.com").WithExposedHeaders(header), "Cors:Policies:test:ExposedHeaders:0", "never exposed to pages");
+
+    [Fact]
+    public void Negative_max_age_is_refused() =>
+        ShouldRefuse(p => p.WithOrigins("https://a.example.com").WithMaxAge(TimeSpan.FromSeconds(-5)), "Cors:Policies:test:MaxAgeSeconds", "is -5", "0 or more");
+
+    [Fact]
+    public void A_default_policy_that_does_not_exist_is_refused()
+    {
+        var options = new StrictCorsOptions { DefaultPolicy = "missing" };
+        options.AddPolicy("web", p => p.WithOrigins("https://a.example.com"));
+        var error = TestPolicies.Validate(options).Issues.Errors.Should().ContainSingle().Subject;
+        error.Path.Should().Be("Cors:DefaultPolicy");
+        error.Message.Should().Contain("'missing', which does not exist").And.Contain("defined policies: web");
+    }
+
+    [Fact]
+    public void Every_error_is_reported_at_once_with_its_own_path()
+    {
+        var options = new StrictCorsOptions { DefaultPolicy = "nope" };
+        options.AddPolicy("a", p => p.AllowAnyOrigin().AllowCredentials().WithMethods("TRACE"));
+        options.AddPolicy("b", p => p.WithOrigins("https://*.com", "null").WithHeaders("Cookie").WithMaxAge(TimeSpan.FromSeconds(-1)));
+        var paths = TestPolicies.Validate(options).Issues.Errors.Select(e => e.Path);
+        paths.Should().BeEquivalentTo(
+        [
+            "Cors:Policies:a:Origins:0",
+            "Cors:Policies:a:Methods:0",
+            "Cors:Policies:b:Origins:0",
+            "Cors:Policies:b:Origins:1",
+            "Cors:Policies:b:Headers:0",
+            "Cors:Policies:b:MaxAgeSeconds",
+            "Cors:DefaultPolicy",
+        ]);
+    }
+
+    [Fact]
+    public void A_valid_configuration_compiles_without_issues()
+    {
+        var result = TestPolicies.Validate(p => p
+            .WithOrigins("https://app.example.com", "https://*.example.com")
+            .WithMethods("PUT", "DELETE", "PATCH")
+            .WithHeaders("Content-Type", "Authorization", "X-Requested-With")
+            .WithExposedHeaders("X-Request-Id")
+            .AllowCredentials()
+            .WithMaxAge(TimeSpan.FromMinutes(10)));
+        result.Succeeded.Should().BeTrue();
+        result.Issues.All.Should().BeEmpty();
+    }
+
+    [Theory]
+    [InlineData(601, "Safari caps it at 600")]
+    [InlineData(7201, "Chromium caps it at 7200")]
+    [InlineData(86401, "Firefox caps it at 86400")]
+    public void Max_age_above_a_browser_cap_is_warned(int seconds, string expected)
+    {
+        var warning = Warnings(p => p.WithOrigins("https://a.example.com").WithMaxAge(TimeSpan.FromSeconds(seconds))).Should().ContainSingle().Subject;
+        warning.Path.Should().Be("Cors:Policies:test:MaxAgeSeconds");
+        warning.Message.Should().Contain(expected);
+    }
+
+    [Theory]
+    [InlineData("GET")]
+    [InlineData("HEAD")]
+    [InlineData("POST")]
+    public void Safelisted_methods_listed_needlessly_are_warned(string method) =>
+        Warnings(p => p.WithOrigins("https://a.example.com").WithMethods(method)).Should().ContainSingle()
+            .Which.Message.Should().Contain("CORS-safelisted").And.Contain("unnecessary");
+
+    [Theory]
+    [InlineData("Headers", "Accept")]
+    [InlineData("Headers", "Content-Language")]
+    [InlineData("ExposedHeaders", "Content-Type")]
+    [InlineData("ExposedHeaders", "Cache-Control")]
+    public void Safelisted_headers_listed_needlessly_are_warned(string list, string header)
+    {
+        Action<StrictCorsPolicyBuilder> configure = list == "Headers"
+            ? p => p.WithOrigins("https://a.example.com").WithHeaders(header)
+            : p => p.WithOrigins("https://a.example.com").WithExposedHeaders(header);
+        var warning = Warnings(configure).Should().ContainSingle().Subject;
+        warning.Path.Should().Be($"Cors:Policies:test:{list}:0");
+        warning.Message.Should().Contain("CORS-safelisted");
+    }
+
+    [Fact]
+    public void Content_Type_in_headers_is_not_warned_because_JSON_needs_it() =>
+        Warnings(p => p.WithOrigins("https://a.example.com").WithHeaders("Content-Type")).Should().BeEmpty();
+
+    [Fact]
+    public void Wildcard_headers_without_Authorization_are_warned()
+    {
+        var warning = Warnings(p => p.WithOrigins("https://a.example.com").WithHeaders("*")).Should().ContainSingle().Subject;
+        warning.Path.Should().Be("Cors:Policies:test:Headers");
+        warning.Message.Should().Contain("never covers Authorization");
+        Warnings(p => p.WithOrigins("https://a.example.com").WithHeaders("*", "Authorization")).Should().BeEmpty();
+    }
+
+    [Fact]
+    public void Duplicates_are_warned_and_kept_once()
+    {
+        var result = TestPolicies.Validate(p => p.WithOrigins("https://a.example.com", "https://a.example.com").WithHeaders("X-A", "x-a"));
+        result.Issues.Warnings.Select(w => w.Path).Should().BeEquivalentTo(["Cors:Policies:test:Origins:1", "Cors:Policies:test:Headers:1"]);
+        result.Policies!.Default.AllowHeadersValue.ToString().Should().Be("X-A");
+    }
+
+    [Fact]
+    public void No_policy_at_all_is_valid_denies_everything_and_is_warned()
+    {
+        var result = TestPolicies.Validate(new StrictCorsOptions());
+        result.Succeeded.Should().BeTrue();
+        result.Policies!.Default.Should().BeSameAs(CorsPolicy.DenyAll);
+        result.Issues.Warnings.Should().ContainSingle().Which.Message.Should().Contain("every cross-origin request will be denied");
+    }
+}

@@ -1,0 +1,31 @@
+using CorsKit.Policies;
+
+namespace CorsKit.Tests;
+
+/// <summary>Builds compiled policies and validation results from the public fluent API.</summary>
+internal static class TestPolicies
+{
+    public static CorsPolicy Compile(Action<StrictCorsPolicyBuilder> configure)
+    {
+        var result = Validate(configure);
+        result.Issues.Errors.Should().BeEmpty("the test policy must be valid");
+        return result.Policies!.Default;
+    }
+
+    public static CompilationResult Validate(Action<StrictCorsPolicyBuilder> configure) =>
+        CorsPolicyCompiler.Compile(new StrictCorsOptions().AddDefaultPolicy("test", configure), "Cors");
+
+    public static CompilationResult Validate(StrictCorsOptions options) => CorsPolicyCompiler.Compile(options, "Cors");
+
+    /// <summary>A credentialed policy like the README's "web" example.</summary>
+    public static CorsPolicy Web() => Compile(p => p
+        .WithOrigins("https://app.example.com", "https://*.example.com", "http://localhost:3000")
+        .WithMethods("PUT", "DELETE")
+        .WithHeaders("Content-Type", "Authorization")
+        .WithExposedHeaders("X-Request-Id")
+        .AllowCredentials()
+        .WithMaxAge(TimeSpan.FromSeconds(600)));
+
+    /// <summary>A public policy: any origin, no credentials.</summary>
+    public static CorsPolicy Public() => Compile(p => p.AllowAnyOrigin().WithMethods("*").WithHeaders("*").WithExposedHeaders("*"));
+}
