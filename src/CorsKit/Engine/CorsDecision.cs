@@ -37,6 +37,9 @@ internal enum CorsReason : byte
     MethodNotAllowed,
     HeaderNotAllowed,
     PrivateNetworkNotAllowed,
+
+    /// <summary>An unsafe request carrying cookies under a <c>*</c> policy, which never allows credentials.</summary>
+    CredentialsNotAllowed,
 }
 
 /// <summary>

@@ -1,11 +1,12 @@
 using CorsKit.Origins;
+using CorsKit.Policies;
 using Microsoft.Extensions.Primitives;
 
 namespace CorsKit.Engine;
 
 /// <summary>The request facts the CSRF guard needs beyond the origin decision.</summary>
 internal readonly struct GuardRequest(
-    string method, StringValues origin, StringValues secFetchSite, string scheme, StringValues host, StringValues contentType)
+    string method, StringValues origin, StringValues secFetchSite, string scheme, StringValues host, StringValues contentType, bool hasCookies)
 {
     public string Method { get; } = method;
 
@@ -20,20 +21,42 @@ internal readonly struct GuardRequest(
     public StringValues Host { get; } = host;
 
     public StringValues ContentType { get; } = contentType;
+
+    /// <summary>Whether the request carries cookies: the browser sent the user's credentials along.</summary>
+    public bool HasCookies { get; } = hasCookies;
 }
 
 /// <summary>
 /// CorsKit's CSRF guard. CORS only hides responses: a simple cross-origin POST still executes.
-/// So an unsafe request whose origin the policy does not allow is blocked before the endpoint
-/// runs, unless it is same-origin or an endpoint accepts cross-site form posts explicitly.
+/// So an unsafe request that the policy does not allow is blocked before the endpoint runs,
+/// unless it is same-origin or an endpoint accepts cross-site form posts explicitly. A request
+/// the policy does not allow is one from an origin it does not list, or one carrying cookies
+/// under a <c>*</c> policy: <c>*</c> never grants credentials, so such a request is a forgery
+/// riding on the user's session, whoever sent it.
 /// </summary>
 internal static class CrossOriginGuard
 {
-    /// <summary>Whether the guard blocks a request whose origin was not allowed.</summary>
-    public static bool Blocks(in GuardRequest request, bool acceptsCrossOriginFormPosts) =>
-        !SafeMethods.IsSafe(request.Method)
-        && !IsSameOrigin(request)
-        && !(acceptsCrossOriginFormPosts && IsFormPost(request));
+    /// <summary>The guard's decision for a request with an Origin header: <see cref="CorsResult.Blocked"/> or not.</summary>
+    public static CorsDecision Evaluate(CorsPolicy policy, in GuardRequest request, bool acceptsCrossOriginFormPosts)
+    {
+        var decision = CorsEngine.EvaluateActual(policy, request.Origin);
+        if (SafeMethods.IsSafe(request.Method))
+        {
+            return decision;
+        }
+
+        if (decision.IsAllowed)
+        {
+            if (!(policy.Origins.AllowsAnyOrigin && request.HasCookies))
+            {
+                return decision;
+            }
+
+            decision = CorsDecision.Denied(CorsRequestKind.Actual, CorsReason.CredentialsNotAllowed);
+        }
+
+        return IsSameOrigin(request) || (acceptsCrossOriginFormPosts && IsFormPost(request)) ? decision : decision.AsBlocked();
+    }
 
     /// <summary>
     /// Same-origin by Fetch Metadata when the browser sent it (<c>same-origin</c>, or <c>none</c>

@@ -92,7 +92,7 @@ internal sealed class CorsPolicyStore : IDisposable
             foreach (var policy in section.Section.GetSection(nameof(StrictCorsOptions.Policies)).GetChildren())
             {
                 var path = $"{section.Path}:{nameof(StrictCorsOptions.Policies)}:{policy.Key}";
-                if (!options.Policies.ContainsKey(policy.Key) && !issues.Errors.Any(e => e.Path.StartsWith(path, StringComparison.OrdinalIgnoreCase)))
+                if (!options.Policies.ContainsKey(policy.Key) && !issues.Errors.Any(e => e.Path.Equals(path, StringComparison.OrdinalIgnoreCase) || e.Path.StartsWith(path + ":", StringComparison.OrdinalIgnoreCase)))
                 {
                     issues.Error(path, "could not be read: check that every value has the documented type.");
                 }

@@ -2,6 +2,7 @@ using CorsKit.Engine;
 using CorsKit.Policies;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
+using Microsoft.Net.Http.Headers;
 
 namespace CorsKit.Hosting;
 
@@ -15,7 +16,11 @@ internal static class CorsResponseWriter
     public static void WritePreflight(HttpResponse response, CorsPolicy policy, StringValues origin, in CorsDecision decision)
     {
         var headers = response.Headers;
-        VaryHeader.Preflight.AddTo(headers);
+        if (policy.VariesByOrigin)
+        {
+            VaryHeader.Preflight.AddTo(headers);
+        }
+
         if (!decision.IsAllowed)
         {
             response.StatusCode = StatusCodes.Status403Forbidden;
@@ -23,7 +28,12 @@ internal static class CorsResponseWriter
         }
 
         response.StatusCode = StatusCodes.Status204NoContent;
-        WriteAllowOrigin(headers, policy, origin);
+        headers.AccessControlAllowOrigin = policy.Origins.AllowsAnyOrigin ? AnyOrigin : origin;
+        if (policy.AllowCredentials)
+        {
+            headers.AccessControlAllowCredentials = True;
+        }
+
         if (policy.AllowMethodsValue.Count > 0)
         {
             headers.AccessControlAllowMethods = policy.AllowMethodsValue;
@@ -46,36 +56,47 @@ internal static class CorsResponseWriter
     }
 
     /// <summary>
-    /// Adds the headers of an actual request as the response starts. If the endpoint wrote its own
-    /// Access-Control-Allow-Origin, its CORS headers are left as they are.
+    /// Adds the headers of an actual request as the response starts, each only where the
+    /// endpoint did not write it itself.
     /// </summary>
     public static void WriteActual(IHeaderDictionary headers, CorsPolicy policy, StringValues origin, in CorsDecision decision)
     {
-        VaryHeader.Origin.AddTo(headers);
-        if (decision.IsAllowed && decision.Kind == CorsRequestKind.Actual && headers.AccessControlAllowOrigin.Count == 0)
+        if (policy.VariesByOrigin)
         {
-            WriteAllowOrigin(headers, policy, origin);
-            if (policy.ExposeHeadersValue.Count > 0)
-            {
-                headers.AccessControlExposeHeaders = policy.ExposeHeadersValue;
-            }
+            VaryHeader.Origin.AddTo(headers);
         }
+
+        if (!decision.IsAllowed || decision.Kind != CorsRequestKind.Actual)
+        {
+            return;
+        }
+
+        SetIfAbsent(headers, HeaderNames.AccessControlAllowOrigin, policy.Origins.AllowsAnyOrigin ? AnyOrigin : origin);
+        if (policy.AllowCredentials)
+        {
+            SetIfAbsent(headers, HeaderNames.AccessControlAllowCredentials, True);
+        }
+
+        SetIfAbsent(headers, HeaderNames.AccessControlExposeHeaders, policy.ExposeHeadersValue);
     }
 
     /// <summary>Answers a request blocked by the CSRF guard: 403, no Access-Control-* header.</summary>
-    public static void WriteBlocked(HttpResponse response)
+    public static void WriteBlocked(HttpResponse response, CorsPolicy policy)
     {
-        VaryHeader.Origin.AddTo(response.Headers);
+        if (policy.VariesByOrigin)
+        {
+            VaryHeader.Origin.AddTo(response.Headers);
+        }
+
         response.StatusCode = StatusCodes.Status403Forbidden;
     }
 
-    private static void WriteAllowOrigin(IHeaderDictionary headers, CorsPolicy policy, StringValues origin)
+    /// <summary>Sets a header unless the response has it or there is nothing to set. An echoed origin reuses the request's own value: nothing is allocated.</summary>
+    private static void SetIfAbsent(IHeaderDictionary headers, string name, StringValues value)
     {
-        // The request's own value object is reused: echoing the origin allocates nothing.
-        headers.AccessControlAllowOrigin = policy.Origins.AllowsAnyOrigin ? AnyOrigin : origin;
-        if (policy.AllowCredentials)
+        if (value.Count > 0 && !headers.ContainsKey(name))
         {
-            headers.AccessControlAllowCredentials = True;
+            headers[name] = value;
         }
     }
 }

@@ -44,12 +44,13 @@ internal sealed class StrictCorsMiddleware
 
             if (policies.BlockCrossOriginUnsafeRequests && !SafeMethods.IsSafe(request.Method) && IsBlocked(context, policy, origin))
             {
-                CorsResponseWriter.WriteBlocked(context.Response);
+                CorsResponseWriter.WriteBlocked(context.Response, policy);
                 return Task.CompletedTask;
             }
         }
 
-        // The state is the context itself and the delegate is cached: registering allocates nothing.
+        // The state is the context itself and the delegate is cached, so registering allocates
+        // nothing on servers that reuse their callback list, as Kestrel does per connection.
         context.Response.OnStarting(_onResponseStarting, context);
         return _next(context);
     }
@@ -69,17 +70,13 @@ internal sealed class StrictCorsMiddleware
 
     private bool IsBlocked(HttpContext context, CorsPolicy policy, StringValues origin)
     {
-        var decision = CorsEngine.EvaluateActual(policy, origin);
-        if (decision.IsAllowed)
-        {
-            return false;
-        }
-
         var request = context.Request;
+        var headers = request.Headers;
         var guardRequest = new GuardRequest(
-            request.Method, origin, request.Headers[CorsHeaderNames.SecFetchSite], request.Scheme, request.Headers.Host, request.Headers.ContentType);
+            request.Method, origin, headers[CorsHeaderNames.SecFetchSite], request.Scheme, headers.Host, headers.ContentType, headers.Cookie.Count > 0);
         var acceptsFormPosts = context.GetEndpoint()?.Metadata.GetMetadata<AllowCrossOriginFormPostsAttribute>() is not null;
-        if (!CrossOriginGuard.Blocks(guardRequest, acceptsFormPosts))
+        var decision = CrossOriginGuard.Evaluate(policy, guardRequest, acceptsFormPosts);
+        if (decision.Result != CorsResult.Blocked)
         {
             return false;
         }

@@ -49,7 +49,7 @@ internal sealed class VaryHeader
 
         if (missing is not null)
         {
-            headers.Vary = string.Join(", ", [.. existing, .. missing]);
+            headers.Vary = string.Join(", ", existing.Where(v => !string.IsNullOrEmpty(v)).Concat(missing));
         }
     }
 
@@ -57,9 +57,10 @@ internal sealed class VaryHeader
     {
         foreach (var value in vary)
         {
-            foreach (var range in (value ?? string.Empty).AsSpan().Split(','))
+            var text = value.AsSpan();
+            foreach (var range in text.Split(','))
             {
-                var item = (value ?? string.Empty).AsSpan()[range].Trim();
+                var item = text[range].Trim();
                 if (item is "*" || item.Equals(token, StringComparison.OrdinalIgnoreCase))
                 {
                     return true;

@@ -46,6 +46,7 @@ internal sealed class OriginMatcher
             .Select(g => new SchemePatterns(g.Key, g.Select(p => p.DomainAndPort).ToFrozenSet(StringComparer.Ordinal)))
             .ToArray();
         AllowsAnyOrigin = allowsAnyOrigin;
+        AllowsNoOrigin = !allowsAnyOrigin && _exact.Count == 0 && _patterns.Length == 0;
     }
 
     /// <summary>A matcher that allows no origin.</summary>
@@ -53,6 +54,9 @@ internal sealed class OriginMatcher
 
     /// <summary>Whether the policy is <c>*</c>: every canonical, non-null origin is allowed.</summary>
     public bool AllowsAnyOrigin { get; }
+
+    /// <summary>Whether no origin can ever be allowed (the policy of endpoints without one).</summary>
+    public bool AllowsNoOrigin { get; }
 
     /// <summary>Matches the values of a request's <c>Origin</c> header (at least one).</summary>
     public OriginVerdict Match(StringValues origin)

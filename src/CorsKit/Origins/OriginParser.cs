@@ -17,9 +17,6 @@ internal static class OriginParser
     /// <summary>The serialization of an opaque origin, which CorsKit never allows.</summary>
     public const string Null = "null";
 
-    /// <summary>Whether <paramref name="value"/> is an origin in browser-canonical form.</summary>
-    public static bool IsCanonical(ReadOnlySpan<char> value) => TryParse(value, out _);
-
     /// <summary>Parses a browser-canonical origin; returns false for any other text.</summary>
     public static bool TryParse(ReadOnlySpan<char> value, out OriginParts parts)
     {

@@ -40,6 +40,12 @@ internal sealed class CorsPolicy
 
     public OriginMatcher Origins { get; }
 
+    /// <summary>
+    /// Whether answers depend on the request's Origin, so that responses must carry
+    /// <c>Vary: Origin</c>. Only a policy that allows no origin at all answers every origin alike.
+    /// </summary>
+    public bool VariesByOrigin => !Origins.AllowsNoOrigin;
+
     /// <summary>Methods allowed beyond GET, HEAD and POST; compared case-sensitively.</summary>
     public NameSet Methods { get; }
 

@@ -24,6 +24,4 @@ internal sealed class CorsPolicySet
     public bool BlockCrossOriginUnsafeRequests { get; }
 
     public IEnumerable<string> Names => _policies.Keys;
-
-    public bool TryGet(string name, out CorsPolicy policy) => _policies.TryGetValue(name, out policy!);
 }

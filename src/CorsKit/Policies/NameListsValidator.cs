@@ -7,8 +7,8 @@ internal static class NameListsValidator
 {
     private const string Wildcard = "*";
 
-    /// <summary>Methods whose case browsers normalize or that are commonly written in uppercase.</summary>
-    private static readonly string[] WellKnownMethods = ["DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"];
+    /// <summary>The methods fetch() uppercases whatever the page wrote (PATCH is not one: fetch sends "patch" as written).</summary>
+    private static readonly string[] NormalizedMethods = ["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"];
 
     public static NameSet Methods(StrictCorsPolicyOptions policy, string path, ConfigurationIssues issues) =>
         Validate(policy.Methods, policy, $"{path}:Methods", StringComparer.Ordinal, issues, (method, entryPath) =>
@@ -20,7 +20,7 @@ internal static class NameListsValidator
             }
 
             var upper = method.ToUpperInvariant();
-            if (upper != method && Array.IndexOf(WellKnownMethods, upper) >= 0)
+            if (upper != method && Array.IndexOf(NormalizedMethods, upper) >= 0)
             {
                 issues.Error(entryPath, $"'{method}' would never match: methods are case-sensitive and browsers send '{upper}'. Did you mean '{upper}'?");
                 return false;
@@ -54,7 +54,8 @@ internal static class NameListsValidator
 
         if (headers.ContainsWildcard && !headers.Contains(FetchHeaderNames.Authorization))
         {
-            issues.Warning($"{path}:Headers", "'*' never covers Authorization (the Fetch standard excludes it): a request that sends Authorization is refused. "
+            issues.Warning($"{path}:Headers", "'*' does not cover Authorization: the Fetch standard excludes it, so CorsKit refuses a preflight that asks for it "
+                + "unless \"Authorization\" is listed, whatever the browser (Chromium 156 was seen letting '*' cover it). "
                 + "Add \"Authorization\" to the list if pages send it.");
         }
 

@@ -7,8 +7,8 @@ namespace CorsKit;
 public sealed class StrictCorsOptions
 {
     /// <summary>
-    /// The name of the policy applied to every endpoint that does not name its own. When unset,
-    /// such endpoints allow no cross-origin access at all.
+    /// The name of the policy applied to every endpoint. When unset, no cross-origin access is
+    /// allowed at all (and the CSRF guard still applies).
     /// </summary>
     public string? DefaultPolicy { get; set; }
 
@@ -24,7 +24,7 @@ public sealed class StrictCorsOptions
     public bool BlockCrossOriginUnsafeRequests { get; set; } = true;
 
     /// <summary>Adds (or replaces) the policy <paramref name="name"/>.</summary>
-    /// <param name="name">The policy's name, referenced by <see cref="DefaultPolicy"/> and endpoints.</param>
+    /// <param name="name">The policy's name, referenced by <see cref="DefaultPolicy"/>.</param>
     /// <param name="configure">Describes the policy.</param>
     /// <returns>These options, for chaining.</returns>
     public StrictCorsOptions AddPolicy(string name, Action<StrictCorsPolicyBuilder> configure)

@@ -101,6 +101,7 @@ internal sealed class CorsTestApp : IAsyncDisposable
         {
             Count(context);
             context.Response.Headers.AccessControlAllowOrigin = "https://chosen-by-endpoint.example";
+            context.Response.Headers.AccessControlExposeHeaders = "X-Endpoint-Choice";
         });
         app.MapGet("/throws", (HttpContext context) =>
         {

@@ -240,6 +240,8 @@ public sealed class MiddlewareTests : IAsyncLifetime
         AccessControlHeaders(response).Should().BeEquivalentTo(new Dictionary<string, string>
         {
             ["Access-Control-Allow-Origin"] = "https://chosen-by-endpoint.example",
+            ["Access-Control-Expose-Headers"] = "X-Endpoint-Choice",
+            ["Access-Control-Allow-Credentials"] = "true",
         });
         VaryTokens(response).Should().Equal("Origin");
     }

@@ -40,6 +40,23 @@ public class PolicyVariantsTests
     }
 
     [Fact]
+    public async Task Public_policy_blocks_unsafe_cross_origin_requests_that_carry_cookies()
+    {
+        await using var app = await CorsTestApp.StartAsync(o => o.AddDefaultPolicy("public", p => p.AllowAnyOrigin().WithMethods("PUT")));
+
+        var anonymous = await app.Client.SendAsync(Request(HttpMethod.Put, CorsTestApp.Resource, ("Origin", "https://anyone.example")));
+        var withCookie = await app.Client.SendAsync(Request(HttpMethod.Post, CorsTestApp.Resource, ("Origin", "https://anyone.example"), ("Cookie", "session=abc")));
+
+        anonymous.StatusCode.Should().Be(HttpStatusCode.OK);
+        AccessControlHeaders(anonymous).Should().BeEquivalentTo(new Dictionary<string, string> { ["Access-Control-Allow-Origin"] = "*" });
+        withCookie.StatusCode.Should().Be(HttpStatusCode.Forbidden, "'*' never grants credentials, so a cookie-carrying write is a forgery");
+        AccessControlHeaders(withCookie).Should().BeEmpty();
+        VaryTokens(withCookie).Should().Equal("Origin");
+        app.HitCount("PUT").Should().Be(1);
+        app.HitCount("POST").Should().Be(0);
+    }
+
+    [Fact]
     public async Task Private_network_preflight_is_granted_only_by_a_policy_that_opts_in()
     {
         await using var optedIn = await CorsTestApp.StartAsync(o => o.AddDefaultPolicy("lan", p => p.WithOrigins("https://app.example.com").AllowPrivateNetwork()));
@@ -84,7 +101,7 @@ public class PolicyVariantsTests
     }
 
     [Fact]
-    public async Task Without_a_default_policy_no_origin_is_allowed_and_the_guard_still_blocks()
+    public async Task Without_a_default_policy_no_origin_is_allowed_the_guard_still_blocks_and_nothing_varies_by_origin()
     {
         await using var app = await CorsTestApp.StartAsync(_ => { });
 
@@ -93,8 +110,9 @@ public class PolicyVariantsTests
         var post = await app.Client.SendAsync(Request(HttpMethod.Post, CorsTestApp.Resource, ("Origin", "https://app.example.com")));
 
         preflight.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        VaryTokens(preflight).Should().BeEmpty("the answer is the same for every origin");
         AccessControlHeaders(get).Should().BeEmpty();
-        VaryTokens(get).Should().Equal("Origin");
+        VaryTokens(get).Should().BeEmpty();
         post.StatusCode.Should().Be(HttpStatusCode.Forbidden);
         app.HitCount("POST").Should().Be(0);
     }

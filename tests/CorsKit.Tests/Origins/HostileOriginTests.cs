@@ -121,8 +121,8 @@ public class HostileOriginTests
     public void Hostile_origin_actual_request_gets_no_cors_access_and_unsafe_methods_are_blocked(string origin)
     {
         CorsEngine.EvaluateActual(Policy.Value, origin).Result.Should().Be(CorsResult.Denied);
-        var guard = new GuardRequest("POST", origin, "cross-site", "https", "api.example.net", "text/plain");
-        CrossOriginGuard.Blocks(guard, acceptsCrossOriginFormPosts: false).Should().BeTrue();
+        var guard = new GuardRequest("POST", origin, "cross-site", "https", "api.example.net", "text/plain", hasCookies: true);
+        CrossOriginGuard.Evaluate(Policy.Value, guard, acceptsCrossOriginFormPosts: false).Result.Should().Be(CorsResult.Blocked);
     }
 
     [Fact]

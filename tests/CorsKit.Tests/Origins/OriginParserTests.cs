@@ -36,7 +36,7 @@ public class OriginParserTests
     [InlineData("http://[2001:db8:85a3::8a2e:370:7334]")]
     [InlineData("http://[::ffff:102:304]")] // IPv4-mapped, serialized in hex as browsers do
     public void Canonical_IPv6_hosts_are_accepted(string origin) =>
-        OriginParser.IsCanonical(origin).Should().BeTrue();
+        OriginParser.TryParse(origin, out _).Should().BeTrue();
 
     [Theory]
     [InlineData("http://[0::1]")]
@@ -54,7 +54,7 @@ public class OriginParserTests
     [InlineData("http://[]")]
     [InlineData("http://[fe80::1%25eth0]")]
     public void Non_canonical_IPv6_hosts_are_refused(string origin) =>
-        OriginParser.IsCanonical(origin).Should().BeFalse();
+        OriginParser.TryParse(origin, out _).Should().BeFalse();
 
     [Theory]
     [InlineData("http://127.1")]
@@ -67,7 +67,7 @@ public class OriginParserTests
     [InlineData("http://example.0x1f")]
     [InlineData("http://2130706433")]
     public void Hosts_that_browsers_would_rewrite_as_IPv4_are_refused(string origin) =>
-        OriginParser.IsCanonical(origin).Should().BeFalse();
+        OriginParser.TryParse(origin, out _).Should().BeFalse();
 
     [Theory]
     [InlineData("https://example.com:0")]
@@ -82,15 +82,15 @@ public class OriginParserTests
     [InlineData("https://example.com:+80")]
     [InlineData("https://example.com:8a")]
     public void Ports_that_are_default_or_not_canonical_decimals_are_refused(string origin) =>
-        OriginParser.IsCanonical(origin).Should().BeFalse();
+        OriginParser.TryParse(origin, out _).Should().BeFalse();
 
     [Fact]
     public void Labels_longer_than_63_characters_and_hosts_longer_than_253_are_refused()
     {
-        OriginParser.IsCanonical($"https://{new string('a', 63)}.example.com").Should().BeTrue();
-        OriginParser.IsCanonical($"https://{new string('a', 64)}.example.com").Should().BeFalse();
+        OriginParser.TryParse($"https://{new string('a', 63)}.example.com", out _).Should().BeTrue();
+        OriginParser.TryParse($"https://{new string('a', 64)}.example.com", out _).Should().BeFalse();
         var longHost = string.Join('.', Enumerable.Repeat(new string('a', 50), 5)) + ".com"; // 258 characters
-        OriginParser.IsCanonical($"https://{longHost}").Should().BeFalse();
+        OriginParser.TryParse($"https://{longHost}", out _).Should().BeFalse();
     }
 
     [Theory]
