@@ -1,0 +1,53 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CorsKit.BrowserTests.Servers;
+
+/// <summary>
+/// An API behind CorsKit with one policy. A first middleware counts every request as it arrives
+/// (preflights included, before CorsKit answers them); endpoints count their own runs.
+/// </summary>
+public sealed class ApiServer(string host, Action<StrictCorsPolicyBuilder> policy) : LoopbackServer
+{
+    public const string SessionCookie = "sid";
+
+    public RequestCounter Requests { get; } = new();
+
+    public string Origin => $"http://{host}:{Port}";
+
+    protected override void Configure(WebApplicationBuilder builder) =>
+        builder.Services.AddStrictCors(o => o.AddDefaultPolicy("test", policy));
+
+    protected override void Map(WebApplication app)
+    {
+        app.Use((context, next) =>
+        {
+            Requests.CountArrival(context.Request.Method, context.Request.Path);
+            return next(context);
+        });
+        app.UseStrictCors();
+
+        app.Map("/r/{*rest}", (HttpContext context) =>
+        {
+            Ran(context);
+            context.Response.Headers["X-Exposed"] = "exposed-value";
+            context.Response.Headers["X-Hidden"] = "hidden-value";
+            return Results.Text("ran");
+        });
+        app.MapPost("/login", (HttpContext context) =>
+        {
+            Ran(context);
+            context.Response.Cookies.Append(SessionCookie, "user-42", new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Lax, Path = "/" });
+            return Results.NoContent();
+        });
+        app.MapGet("/me", (HttpContext context) =>
+        {
+            Ran(context);
+            return Results.Text(context.Request.Cookies[SessionCookie] ?? "anonymous");
+        });
+        app.MapGet("/same-origin-page", () => Results.Content(PageServer.Html, "text/html"));
+    }
+
+    private void Ran(HttpContext context) => Requests.CountRun(context.Request.Method, context.Request.Path);
+}
