@@ -5,7 +5,7 @@ namespace CorsKit.BrowserTests;
 
 /// <summary>
 /// Everything the scenarios share: one Chromium, one page server giving many page origins, and
-/// three APIs behind CorsKit with different policies. Started once for the whole suite.
+/// four APIs behind CorsKit with different policies. Started once for the whole suite.
 /// </summary>
 public sealed class CorsWorld : IAsyncLifetime
 {
@@ -38,6 +38,9 @@ public sealed class CorsWorld : IAsyncLifetime
     /// <summary>Exact origin, no credentials, PUT and Content-Type, no Max-Age.</summary>
     public ApiServer NoMaxAge { get; private set; } = null!;
 
+    /// <summary>Exact origin, no credentials, PUT and Content-Type, Max-Age 0.</summary>
+    public ApiServer ZeroMaxAge { get; private set; } = null!;
+
     /// <summary>Any origin, any method, any header, no credentials.</summary>
     public ApiServer Public { get; private set; } = null!;
 
@@ -55,8 +58,9 @@ public sealed class CorsWorld : IAsyncLifetime
             .AllowCredentials()
             .WithMaxAge(TimeSpan.FromSeconds(600)));
         NoMaxAge = new ApiServer("nocache.corskit.localhost", p => p.WithOrigins(app).WithMethods("PUT").WithHeaders("Content-Type"));
+        ZeroMaxAge = new ApiServer("zero.corskit.localhost", p => p.WithOrigins(app).WithMethods("PUT").WithHeaders("Content-Type").WithMaxAge(TimeSpan.Zero));
         Public = new ApiServer("public.corskit.localhost", p => p.AllowAnyOrigin().WithMethods("*").WithHeaders("*"));
-        await Task.WhenAll(Credentialed.StartAsync(), NoMaxAge.StartAsync(), Public.StartAsync());
+        await Task.WhenAll(Credentialed.StartAsync(), NoMaxAge.StartAsync(), ZeroMaxAge.StartAsync(), Public.StartAsync());
 
         if (BrowserEnvironment.SkipReason is not null)
         {
@@ -87,7 +91,7 @@ public sealed class CorsWorld : IAsyncLifetime
         }
 
         await Pages.DisposeAsync();
-        foreach (var api in new[] { Credentialed, NoMaxAge, Public })
+        foreach (var api in new[] { Credentialed, NoMaxAge, ZeroMaxAge, Public })
         {
             if (api is not null)
             {
