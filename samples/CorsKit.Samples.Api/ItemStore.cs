@@ -37,4 +37,6 @@ public sealed class ItemStore
         _items.ContainsKey(id) ? _items[id] = new Item(id, name) : null;
 
     public bool Remove(int id) => _items.TryRemove(id, out _);
+
+    public void Clear() => _items.Clear();
 }

@@ -34,6 +34,7 @@ builder.Services
 builder.Services.AddAuthorization();
 // Keys live in memory: a restart signs everyone out, which is fine for a sample.
 builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
+builder.Services.AddControllers();
 
 var app = builder.Build();
 
@@ -74,8 +75,20 @@ app.MapPost("/api/logout", async (HttpContext context) =>
 });
 app.MapGet("/api/me", (ClaimsPrincipal user) => Results.Ok(new { name = user.Identity!.Name })).RequireAuthorization();
 
-// A public, read-only route.
-app.MapGet("/public/status", () => Results.Ok(new { status = "ok" }));
+// A public, read-only route: any origin may read it, without credentials.
+app.MapGet("/public/status", () => Results.Ok(new { status = "ok" })).RequireStrictCors("public");
+
+// Administration: no cross-origin access at all, whatever the default policy says.
+var admin = app.MapGroup("/admin").DisableStrictCors();
+admin.MapGet("/stats", (ItemStore store) => Results.Ok(new { items = store.All().Count() }));
+admin.MapPost("/reset", (ItemStore store) =>
+{
+    store.Clear();
+    return Results.NoContent();
+});
+
+// Controllers use attributes: see Controllers/ReportsController.cs.
+app.MapControllers();
 
 app.Lifetime.ApplicationStarted.Register(() => SampleBanner.Log(app));
 

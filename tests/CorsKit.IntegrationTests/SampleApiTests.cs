@@ -213,14 +213,82 @@ public sealed class SampleApiTests : IClassFixture<SampleApiFactory>
     }
 
     [Fact]
-    public async Task Public_status_route_answers_everyone_and_adds_cors_headers_only_for_allowed_origins()
+    public async Task Public_status_route_is_readable_by_any_origin_without_credentials()
     {
-        var allowed = await _client.SendAsync(Request(HttpMethod.Get, "/public/status", ("Origin", Frontend)));
-        var other = await _client.SendAsync(Request(HttpMethod.Get, "/public/status", ("Origin", Evil)));
+        var fromFrontend = await _client.SendAsync(Request(HttpMethod.Get, "/public/status", ("Origin", Frontend)));
+        var fromAnyone = await _client.SendAsync(Request(HttpMethod.Get, "/public/status", ("Origin", Evil)));
+        var fromNull = await _client.SendAsync(Request(HttpMethod.Get, "/public/status", ("Origin", "null")));
 
-        allowed.StatusCode.Should().Be(HttpStatusCode.OK);
-        other.StatusCode.Should().Be(HttpStatusCode.OK);
-        AccessControlHeaders(allowed).Should().BeEquivalentTo(ActualHeaders);
-        AccessControlHeaders(other).Should().BeEmpty();
+        foreach (var response in new[] { fromFrontend, fromAnyone })
+        {
+            response.StatusCode.Should().Be(HttpStatusCode.OK);
+            (await response.Content.ReadAsStringAsync()).Should().Be("""{"status":"ok"}""");
+            AccessControlHeaders(response).Should().BeEquivalentTo(new Dictionary<string, string> { ["Access-Control-Allow-Origin"] = "*" });
+            VaryTokens(response).Should().Equal("Origin");
+        }
+
+        AccessControlHeaders(fromNull).Should().BeEmpty("null is never allowed, even by '*'");
+    }
+
+    [Fact]
+    public async Task Admin_routes_allow_no_cross_origin_access_even_from_the_frontend()
+    {
+        var itemsBefore = _factory.Items.All().Count();
+
+        var stats = await _client.SendAsync(Request(HttpMethod.Get, "/admin/stats", ("Origin", Frontend)));
+        var preflight = await _client.SendAsync(Preflight("/admin/reset", Frontend, "POST", "content-type"));
+        var reset = await _client.SendAsync(Request(HttpMethod.Post, "/admin/reset", ("Origin", Frontend)));
+
+        stats.StatusCode.Should().Be(HttpStatusCode.OK, "a safe request runs; the browser hides the answer");
+        AccessControlHeaders(stats).Should().BeEmpty();
+        VaryTokens(stats).Should().BeEmpty("the answer never depends on the origin");
+        preflight.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        AccessControlHeaders(preflight).Should().BeEmpty();
+        reset.StatusCode.Should().Be(HttpStatusCode.Forbidden, "the CSRF guard blocks cross-origin writes to disabled routes");
+        _factory.Items.All().Count().Should().Be(itemsBefore);
+    }
+
+    [Fact]
+    public async Task Reports_controller_applies_its_policy_and_each_actions_override()
+    {
+        var list = await _client.SendAsync(Request(HttpMethod.Get, "/api/reports", ("Origin", Frontend)));
+        var summary = await _client.SendAsync(Request(HttpMethod.Get, "/api/reports/summary", ("Origin", Evil)));
+        var legacy = await _client.SendAsync(Request(HttpMethod.Get, "/api/reports/legacy", ("Origin", Evil)));
+        var listFromEvil = await _client.SendAsync(Request(HttpMethod.Get, "/api/reports", ("Origin", Evil)));
+
+        list.StatusCode.Should().Be(HttpStatusCode.OK);
+        AccessControlHeaders(list).Should().BeEquivalentTo(ActualHeaders);
+        AccessControlHeaders(summary).Should().BeEquivalentTo(new Dictionary<string, string> { ["Access-Control-Allow-Origin"] = "*" });
+        AccessControlHeaders(legacy).Should().BeEquivalentTo(new Dictionary<string, string> { ["Access-Control-Allow-Origin"] = "*" }, "[EnableCors(\"public\")] is honoured");
+        AccessControlHeaders(listFromEvil).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Preflight_for_the_PUT_only_report_action_is_answered_with_the_controllers_policy()
+    {
+        var response = await _client.SendAsync(Preflight("/api/reports/1", Frontend, "PUT", "content-type"));
+
+        response.StatusCode.Should().Be(HttpStatusCode.NoContent);
+        AccessControlHeaders(response).Should().BeEquivalentTo(new Dictionary<string, string>
+        {
+            ["Access-Control-Allow-Origin"] = Frontend,
+            ["Access-Control-Allow-Credentials"] = "true",
+            ["Access-Control-Allow-Methods"] = "PUT, DELETE",
+            ["Access-Control-Allow-Headers"] = "Content-Type, Authorization",
+            ["Access-Control-Max-Age"] = "600",
+        });
+    }
+
+    [Fact]
+    public async Task Deleting_a_report_allows_no_cross_origin_access()
+    {
+        var item = _factory.Items.Add("report target");
+
+        var preflight = await _client.SendAsync(Preflight($"/api/reports/{item.Id}", Frontend, "DELETE"));
+        var delete = await _client.SendAsync(Request(HttpMethod.Delete, $"/api/reports/{item.Id}", ("Origin", Frontend)));
+
+        preflight.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        delete.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        _factory.Items.Find(item.Id).Should().Be(item);
     }
 }

@@ -62,6 +62,10 @@ internal static partial class CorsKitLog
         Message = "CorsKit could not add CORS headers to the response.")]
     public static partial void ApplyHeadersFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(EventId = 1004, EventName = "RunsBeforeRouting", Level = LogLevel.Warning,
+        Message = "app.UseStrictCors() runs before app.UseRouting(): every endpoint gets the default policy. That is right only while no endpoint carries CORS metadata; call UseRouting() first.")]
+    public static partial void RunsBeforeRouting(ILogger logger);
+
     [LoggerMessage(EventId = 2001, EventName = "PreflightDenied", Level = LogLevel.Debug, SkipEnabledCheck = true,
         Message = "Preflight denied by policy '{Policy}': {Reason} (Origin: '{Origin}', refused: '{Refused}').")]
     private static partial void PreflightDeniedCore(ILogger logger, string policy, CorsReason reason, string origin, string refused);

@@ -22,6 +22,7 @@ internal sealed class CorsPolicyStore : IDisposable
     private readonly List<IDisposable> _subscriptions = [];
     private readonly Lock _reloadLock = new();
     private CorsPolicySet? _current;
+    private IReadOnlyDictionary<string, string> _policyNamesInUse = new Dictionary<string, string>();
 
     public CorsPolicyStore(
         IOptionsFactory<StrictCorsOptions> factory,
@@ -54,7 +55,15 @@ internal sealed class CorsPolicyStore : IDisposable
     public CorsPolicySet Current => Volatile.Read(ref _current)
         ?? throw new InvalidOperationException("CorsKit has no valid configuration: " + string.Join("; ", StartupIssues.Errors));
 
-    private string RootPath => _sections.Length > 0 ? _sections[0].Path : CorsConfigurationSection.DefaultPath;
+    /// <summary>The configuration path messages name: the bound section's, or "Cors".</summary>
+    public string RootPath => _sections.Length > 0 ? _sections[0].Path : CorsConfigurationSection.DefaultPath;
+
+    /// <summary>
+    /// Records the policy names endpoints use (name to one endpoint using it), checked when the
+    /// app started: a reload that no longer defines one of them is refused.
+    /// </summary>
+    public void RequirePolicies(IReadOnlyDictionary<string, string> policyNamesInUse) =>
+        Volatile.Write(ref _policyNamesInUse, policyNamesInUse);
 
     public void Dispose()
     {
@@ -123,11 +132,19 @@ internal sealed class CorsPolicyStore : IDisposable
 
         ReportPoliciesLostInBinding(options, issues);
         var result = CorsPolicyCompiler.Compile(options, RootPath, issues);
+        foreach (var (name, endpoint) in Volatile.Read(ref _policyNamesInUse))
+        {
+            if (result.Policies?.Find(name) is null && !options.Policies.ContainsKey(name))
+            {
+                issues.Error($"{RootPath}:Policies:{name}", $"is missing, but endpoint '{endpoint}' uses it. Keep the policy, or change the endpoint and restart.");
+            }
+        }
+
         foreach (var warning in issues.Warnings)
         {
             CorsKitLog.ConfigurationWarning(_logger, warning);
         }
 
-        return result;
+        return issues.HasErrors ? result with { Policies = null } : result;
     }
 }

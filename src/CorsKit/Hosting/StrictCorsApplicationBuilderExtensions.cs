@@ -1,4 +1,5 @@
 using CorsKit.Hosting;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -7,10 +8,15 @@ namespace Microsoft.AspNetCore.Builder;
 /// <summary>Adds CorsKit's middleware to the request pipeline.</summary>
 public static class StrictCorsApplicationBuilderExtensions
 {
+    /// <summary>Set by <c>UseRouting()</c> on the builder it is called on.</summary>
+    private const string EndpointRouteBuilderKey = "__EndpointRouteBuilder";
+
     /// <summary>
     /// Applies CorsKit's policies: answers preflights, adds CORS and Vary headers, and blocks
-    /// unsafe requests from disallowed origins before they reach an endpoint. Place it before
-    /// the endpoints and, behind a reverse proxy, after <c>UseForwardedHeaders()</c>.
+    /// unsafe requests from disallowed origins before they reach an endpoint. Place it after
+    /// routing (implicit with <c>WebApplication</c>), before authentication and the endpoints,
+    /// and behind a reverse proxy after <c>UseForwardedHeaders()</c>. When the pipeline is built,
+    /// the policies endpoints name are checked; an unknown name stops the app from starting.
     /// </summary>
     /// <param name="app">The application builder.</param>
     /// <returns>The application builder.</returns>
@@ -20,6 +26,14 @@ public static class StrictCorsApplicationBuilderExtensions
         var store = app.ApplicationServices.GetService<CorsPolicyStore>()
             ?? throw new InvalidOperationException("UseStrictCors() requires builder.Services.AddStrictCors() to be called first.");
         var logger = app.ApplicationServices.GetRequiredService<ILogger<StrictCorsMiddleware>>();
-        return app.Use(next => new StrictCorsMiddleware(next, store, logger).InvokeAsync);
+        var routingBefore = app.Properties.ContainsKey(EndpointRouteBuilderKey);
+        return app.Use(next =>
+        {
+            // The pipeline is being built: every UseX() call has been made and endpoints are known.
+            var endpoints = app.ApplicationServices.GetService<EndpointDataSource>()?.Endpoints ?? [];
+            var routingAfter = !routingBefore && app.Properties.ContainsKey(EndpointRouteBuilderKey);
+            StartupEndpointCheck.Run(endpoints, store, routingAfter, logger);
+            return new StrictCorsMiddleware(next, store, logger).InvokeAsync;
+        });
     }
 }

@@ -6,6 +6,39 @@ namespace Microsoft.AspNetCore.Builder;
 public static class StrictCorsEndpointConventionBuilderExtensions
 {
     /// <summary>
+    /// Applies the named policy to these endpoints instead of the default one (see
+    /// <see cref="StrictCorsAttribute"/>). On a route group it applies to every endpoint in it,
+    /// unless an endpoint names its own.
+    /// </summary>
+    /// <typeparam name="TBuilder">The endpoint convention builder type.</typeparam>
+    /// <param name="builder">An endpoint or route group.</param>
+    /// <param name="policyName">A policy defined under <c>Cors:Policies</c>; checked when the app starts.</param>
+    /// <returns>The builder.</returns>
+    public static TBuilder RequireStrictCors<TBuilder>(this TBuilder builder, string policyName)
+        where TBuilder : IEndpointConventionBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var metadata = new StrictCorsAttribute(policyName);
+        builder.Add(endpoint => endpoint.Metadata.Add(metadata));
+        return builder;
+    }
+
+    /// <summary>
+    /// Allows no cross-origin access to these endpoints (see <see cref="DisableStrictCorsAttribute"/>).
+    /// </summary>
+    /// <typeparam name="TBuilder">The endpoint convention builder type.</typeparam>
+    /// <param name="builder">An endpoint or route group.</param>
+    /// <returns>The builder.</returns>
+    public static TBuilder DisableStrictCors<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var metadata = new DisableStrictCorsAttribute();
+        builder.Add(endpoint => endpoint.Metadata.Add(metadata));
+        return builder;
+    }
+
+    /// <summary>
     /// Lets cross-site HTML form posts reach these endpoints despite CorsKit's CSRF guard
     /// (see <see cref="AllowCrossOriginFormPostsAttribute"/>). Grants no CORS access.
     /// </summary>
@@ -16,7 +49,8 @@ public static class StrictCorsEndpointConventionBuilderExtensions
         where TBuilder : IEndpointConventionBuilder
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Add(endpoint => endpoint.Metadata.Add(new AllowCrossOriginFormPostsAttribute()));
+        var metadata = new AllowCrossOriginFormPostsAttribute();
+        builder.Add(endpoint => endpoint.Metadata.Add(metadata));
         return builder;
     }
 }

@@ -31,7 +31,8 @@ internal sealed class StrictCorsMiddleware
     public Task InvokeAsync(HttpContext context)
     {
         var policies = _store.Current;
-        var policy = policies.Default;
+        var metadata = EndpointPolicies.MetadataOf(context.GetEndpoint());
+        var policy = EndpointPolicies.Resolve(policies, metadata);
         var request = context.Request;
         var origin = request.Headers.Origin;
         if (origin.Count > 0)
@@ -47,6 +48,13 @@ internal sealed class StrictCorsMiddleware
                 CorsResponseWriter.WriteBlocked(context.Response, policy);
                 return Task.CompletedTask;
             }
+        }
+
+        if (metadata is not null)
+        {
+            // The framework's endpoint middleware refuses to run an endpoint with CORS metadata
+            // unless a CORS middleware says it has seen it.
+            context.Items[EndpointPolicies.CorsMiddlewareInvokedKey] = EndpointPolicies.CorsMiddlewareInvokedValue;
         }
 
         // The state is the context itself and the delegate is cached, so registering allocates
@@ -90,7 +98,7 @@ internal sealed class StrictCorsMiddleware
         var context = (HttpContext)state;
         try
         {
-            var policy = _store.Current.Default;
+            var policy = EndpointPolicies.Resolve(_store.Current, EndpointPolicies.MetadataOf(context.GetEndpoint()));
             var origin = context.Request.Headers.Origin;
             var decision = CorsEngine.EvaluateActual(policy, origin);
             CorsResponseWriter.WriteActual(context.Response.Headers, policy, origin, decision);

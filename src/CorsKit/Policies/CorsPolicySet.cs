@@ -24,4 +24,7 @@ internal sealed class CorsPolicySet
     public bool BlockCrossOriginUnsafeRequests { get; }
 
     public IEnumerable<string> Names => _policies.Keys;
+
+    /// <summary>The policy named <paramref name="name"/> (case-insensitive), or null.</summary>
+    public CorsPolicy? Find(string name) => _policies.GetValueOrDefault(name);
 }

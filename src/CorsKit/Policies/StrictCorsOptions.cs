@@ -7,8 +7,9 @@ namespace CorsKit;
 public sealed class StrictCorsOptions
 {
     /// <summary>
-    /// The name of the policy applied to every endpoint. When unset, no cross-origin access is
-    /// allowed at all (and the CSRF guard still applies).
+    /// The name of the policy applied to every endpoint that names none (with
+    /// <c>.RequireStrictCors</c>, <c>[StrictCors]</c> or the framework's <c>[EnableCors]</c>). When
+    /// unset, such endpoints allow no cross-origin access at all (the CSRF guard still applies).
     /// </summary>
     public string? DefaultPolicy { get; set; }
 
@@ -24,7 +25,7 @@ public sealed class StrictCorsOptions
     public bool BlockCrossOriginUnsafeRequests { get; set; } = true;
 
     /// <summary>Adds (or replaces) the policy <paramref name="name"/>.</summary>
-    /// <param name="name">The policy's name, referenced by <see cref="DefaultPolicy"/>.</param>
+    /// <param name="name">The policy's name, referenced by <see cref="DefaultPolicy"/> and by endpoints.</param>
     /// <param name="configure">Describes the policy.</param>
     /// <returns>These options, for chaining.</returns>
     public StrictCorsOptions AddPolicy(string name, Action<StrictCorsPolicyBuilder> configure)

@@ -1,3 +1,4 @@
+using CorsKit.Testing;
 using CorsKit.Hosting;
 using CorsKit.Policies;
 using Microsoft.Extensions.Configuration;

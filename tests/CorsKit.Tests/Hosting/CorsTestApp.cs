@@ -1,3 +1,4 @@
+using CorsKit.Testing;
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;

@@ -1,7 +1,7 @@
 using System.Text;
 using Microsoft.Extensions.Configuration;
 
-namespace CorsKit.Tests.Hosting;
+namespace CorsKit.Testing;
 
 /// <summary>A configuration source whose content a test replaces, raising a reload as a changed appsettings.json would.</summary>
 internal sealed class MutableConfigurationSource : IConfigurationSource
