@@ -68,9 +68,10 @@ internal static class CorsEngine
             return false;
         }
 
+        // Listed names are valid tokens, so only the wildcard needs the request's syntax checked.
         var method = requested[0] ?? string.Empty;
-        if (HttpToken.IsValid(method) && !SafeMethods.IsForbidden(method)
-            && (SafeMethods.IsCorsSafelisted(method) || methods.Contains(method) || methods.ContainsWildcard))
+        if (SafeMethods.IsCorsSafelisted(method) || methods.Contains(method)
+            || (methods.ContainsWildcard && HttpToken.IsValid(method) && !SafeMethods.IsForbidden(method)))
         {
             return true;
         }

@@ -36,10 +36,12 @@ internal readonly struct GuardRequest(
 /// </summary>
 internal static class CrossOriginGuard
 {
-    /// <summary>The guard's decision for a request with an Origin header: <see cref="CorsResult.Blocked"/> or not.</summary>
-    public static CorsDecision Evaluate(CorsPolicy policy, in GuardRequest request, bool acceptsCrossOriginFormPosts)
+    /// <summary>
+    /// The guard's decision for a request with an Origin header, given the policy's decision on
+    /// that origin (<see cref="CorsEngine.EvaluateActual"/>): <see cref="CorsResult.Blocked"/> or not.
+    /// </summary>
+    public static CorsDecision Evaluate(CorsPolicy policy, CorsDecision decision, in GuardRequest request, bool acceptsCrossOriginFormPosts)
     {
-        var decision = CorsEngine.EvaluateActual(policy, request.Origin);
         if (SafeMethods.IsSafe(request.Method))
         {
             return decision;

@@ -35,10 +35,10 @@ internal static class RequestHeaderList
         return true;
     }
 
+    /// <summary>Listed names are valid tokens, so only the wildcard needs the request's syntax checked.</summary>
     private static bool IsAllowed(NameSet allowed, ReadOnlySpan<char> name) =>
-        HttpToken.IsValid(name)
-        && (allowed.Contains(name)
-            || (allowed.ContainsWildcard && !name.Equals(FetchHeaderNames.Authorization, StringComparison.OrdinalIgnoreCase)));
+        allowed.Contains(name)
+        || (allowed.ContainsWildcard && HttpToken.IsValid(name) && !name.Equals(FetchHeaderNames.Authorization, StringComparison.OrdinalIgnoreCase));
 
     private static (int Start, int Length) TrimWhitespace(string value, int start, int end)
     {

@@ -56,21 +56,30 @@ internal static class CorsResponseWriter
     }
 
     /// <summary>
-    /// Adds the headers of an actual request as the response starts, each only where the
-    /// endpoint did not write it itself.
+    /// Adds the headers of an allowed actual request before the endpoint runs; the endpoint may
+    /// still replace them.
     /// </summary>
-    public static void WriteActual(IHeaderDictionary headers, CorsPolicy policy, StringValues origin, in CorsDecision decision)
+    public static void WriteAllowed(IHeaderDictionary headers, CorsPolicy policy, StringValues origin)
     {
-        if (policy.VariesByOrigin)
+        // An echoed origin reuses the request's own value: nothing is allocated.
+        headers.AccessControlAllowOrigin = policy.Origins.AllowsAnyOrigin ? AnyOrigin : origin;
+        if (policy.AllowCredentials)
         {
-            VaryHeader.Origin.AddTo(headers);
+            headers.AccessControlAllowCredentials = True;
         }
 
-        if (!decision.IsAllowed || decision.Kind != CorsRequestKind.Actual)
+        if (policy.ExposeHeadersValue.Count > 0)
         {
-            return;
+            headers.AccessControlExposeHeaders = policy.ExposeHeadersValue;
         }
+    }
 
+    /// <summary>
+    /// Puts back the headers of an allowed actual request that something removed after
+    /// <see cref="WriteAllowed"/>, without touching any the response still has.
+    /// </summary>
+    public static void RestoreAllowed(IHeaderDictionary headers, CorsPolicy policy, StringValues origin)
+    {
         SetIfAbsent(headers, HeaderNames.AccessControlAllowOrigin, policy.Origins.AllowsAnyOrigin ? AnyOrigin : origin);
         if (policy.AllowCredentials)
         {
@@ -91,7 +100,7 @@ internal static class CorsResponseWriter
         response.StatusCode = StatusCodes.Status403Forbidden;
     }
 
-    /// <summary>Sets a header unless the response has it or there is nothing to set. An echoed origin reuses the request's own value: nothing is allocated.</summary>
+    /// <summary>Sets a header unless the response has it or there is nothing to set.</summary>
     private static void SetIfAbsent(IHeaderDictionary headers, string name, StringValues value)
     {
         if (value.Count > 0 && !headers.ContainsKey(name))

@@ -30,10 +30,10 @@ public static class StrictCorsApplicationBuilderExtensions
         return app.Use(next =>
         {
             // The pipeline is being built: every UseX() call has been made and endpoints are known.
-            var endpoints = app.ApplicationServices.GetService<EndpointDataSource>()?.Endpoints ?? [];
+            var endpoints = app.ApplicationServices.GetService<EndpointDataSource>();
             var routingAfter = !routingBefore && app.Properties.ContainsKey(EndpointRouteBuilderKey);
-            StartupEndpointCheck.Run(endpoints, store, routingAfter, logger);
-            return new StrictCorsMiddleware(next, store, logger).InvokeAsync;
+            StartupEndpointCheck.Run(endpoints?.Endpoints ?? [], store, routingAfter, logger);
+            return new StrictCorsMiddleware(next, store, endpoints, logger).InvokeAsync;
         });
     }
 }

@@ -142,7 +142,7 @@ internal static class OriginParser
             return !lastLabel[2..].ContainsAnyExcept(IpAddressSyntax.LowerHexDigits);
         }
 
-        return !lastLabel.ContainsAnyExceptInRange('0', '9');
+        return !lastLabel.ContainsAnyExcept(IpAddressSyntax.Digits);
     }
 
     private static bool IsDomainChar(char c) =>

@@ -9,7 +9,7 @@ public class CrossOriginGuardTests
     private static readonly CorsPolicy Trusting = TestPolicies.Compile(p => p.WithOrigins("https://trusted.example.net"));
 
     private static bool Blocks(in GuardRequest request, bool acceptsCrossOriginFormPosts = false, CorsPolicy? policy = null) =>
-        CrossOriginGuard.Evaluate(policy ?? Trusting, request, acceptsCrossOriginFormPosts).Result == CorsResult.Blocked;
+        CrossOriginGuard.Evaluate(policy ?? Trusting, CorsEngine.EvaluateActual(policy ?? Trusting, request.Origin), request, acceptsCrossOriginFormPosts).Result == CorsResult.Blocked;
 
     private static GuardRequest Request(
         string method = "POST",
@@ -93,7 +93,7 @@ public class CrossOriginGuardTests
         var anyOrigin = TestPolicies.Compile(p => p.AllowAnyOrigin().WithMethods("PUT"));
 
         Blocks(Request("PUT", secFetchSite: "cross-site"), policy: anyOrigin).Should().BeFalse("a public API may accept anonymous writes");
-        var withCookies = CrossOriginGuard.Evaluate(anyOrigin, Request("POST", secFetchSite: "cross-site", hasCookies: true), acceptsCrossOriginFormPosts: false);
+        var withCookies = CrossOriginGuard.Evaluate(anyOrigin, CorsEngine.EvaluateActual(anyOrigin, "https://evil.example"), Request("POST", secFetchSite: "cross-site", hasCookies: true), acceptsCrossOriginFormPosts: false);
         withCookies.Should().Be(CorsDecision.Denied(CorsRequestKind.Actual, CorsReason.CredentialsNotAllowed).AsBlocked());
         Blocks(Request("POST", secFetchSite: "same-origin", hasCookies: true), policy: anyOrigin).Should().BeFalse();
         Blocks(Request("GET", secFetchSite: "cross-site", hasCookies: true), policy: anyOrigin).Should().BeFalse();

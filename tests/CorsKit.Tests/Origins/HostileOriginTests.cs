@@ -122,7 +122,7 @@ public class HostileOriginTests
     {
         CorsEngine.EvaluateActual(Policy.Value, origin).Result.Should().Be(CorsResult.Denied);
         var guard = new GuardRequest("POST", origin, "cross-site", "https", "api.example.net", "text/plain", hasCookies: true);
-        CrossOriginGuard.Evaluate(Policy.Value, guard, acceptsCrossOriginFormPosts: false).Result.Should().Be(CorsResult.Blocked);
+        CrossOriginGuard.Evaluate(Policy.Value, CorsEngine.EvaluateActual(Policy.Value, origin), guard, acceptsCrossOriginFormPosts: false).Result.Should().Be(CorsResult.Blocked);
     }
 
     [Fact]

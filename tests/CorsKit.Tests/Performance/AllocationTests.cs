@@ -1,0 +1,86 @@
+using CorsKit.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CorsKit.Tests.Performance;
+
+/// <summary>
+/// A regression guard that does not depend on timing: each hot path runs many times through the
+/// real middleware, and the bytes allocated on this thread must not grow at all.
+/// </summary>
+public sealed class AllocationTests : IDisposable
+{
+    private const int Iterations = 2_000;
+
+    private readonly ServiceProvider _services;
+    private readonly RequestDelegate _app;
+
+    public AllocationTests()
+    {
+        _services = new ServiceCollection()
+            .AddLogging()
+            .AddStrictCors(o =>
+            {
+                o.AddDefaultPolicy("web", p => p
+                    .WithOrigins("https://app.example.com", "https://*.example.com")
+                    .WithMethods("PUT", "DELETE")
+                    .WithHeaders("Content-Type", "Authorization")
+                    .WithExposedHeaders("X-Request-Id")
+                    .AllowCredentials()
+                    .WithMaxAge(TimeSpan.FromMinutes(10)));
+            })
+            .BuildServiceProvider();
+        var builder = new ApplicationBuilder(_services);
+        builder.UseStrictCors();
+        builder.Run(_ => Task.CompletedTask);
+        _app = builder.Build();
+    }
+
+    public void Dispose() => _services.Dispose();
+
+    public static IEnumerable<object[]> HotPathsOnEachHeaderStore =>
+        from path in HotPaths
+        from store in Enum.GetValues<HeaderStore>()
+        select new object[] { path.Name, path.Method, path.Headers, path.Status, store };
+
+    private static (string Name, string Method, (string, string)[] Headers, int Status)[] HotPaths =>
+    [
+        ("preflight, allowed", "OPTIONS", [("Origin", "https://app.example.com"), ("Access-Control-Request-Method", "PUT"), ("Access-Control-Request-Headers", "content-type,authorization")], 204),
+        ("preflight, denied", "OPTIONS", [("Origin", "https://evil.example"), ("Access-Control-Request-Method", "PUT")], 403),
+        ("preflight, header refused", "OPTIONS", [("Origin", "https://app.example.com"), ("Access-Control-Request-Method", "PUT"), ("Access-Control-Request-Headers", "x-custom")], 403),
+        ("actual, allowed origin", "GET", [("Origin", "https://app.example.com")], 200),
+        ("actual, subdomain pattern", "GET", [("Origin", "https://a.b.example.com")], 200),
+        ("actual, disallowed origin", "GET", [("Origin", "https://evil.example")], 200),
+        ("actual, malformed origin", "GET", [("Origin", "https://APP.example.com/")], 200),
+        ("actual, IPv4 origin", "GET", [("Origin", "http://127.0.0.1:8080")], 200),
+        ("actual, IPv6 origin", "GET", [("Origin", "http://[2001:db8::1]:8080")], 200),
+        ("actual, several Origin headers", "GET", [("Origin", "https://app.example.com, https://evil.example")], 200),
+        ("unsafe, blocked", "POST", [("Origin", "https://evil.example"), ("Sec-Fetch-Site", "cross-site")], 403),
+        ("unsafe, allowed origin", "DELETE", [("Origin", "https://app.example.com")], 200),
+        ("no Origin", "GET", [], 200),
+    ];
+
+    [Theory]
+    [MemberData(nameof(HotPathsOnEachHeaderStore))]
+    public void Hot_path_allocates_nothing_per_request(string path, string method, (string, string)[] headers, int expectedStatus, HeaderStore store)
+    {
+        var http = new ReusableHttpContext(_services, store).WithRequest(method, headers);
+        for (var i = 0; i < 100; i++)
+        {
+            http.Send(_app); // warm up: JIT, static caches, lazily created collections
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < Iterations; i++)
+        {
+            http.Send(_app);
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        http.StatusCode.Should().Be(expectedStatus, path);
+        http.ResponseHeaders.Vary.ToString().Should().StartWith("Origin", "the request really went through CorsKit");
+        allocated.Should().Be(0, $"'{path}' must allocate nothing per request ({allocated / (double)Iterations:F1} B/request measured)");
+    }
+}
