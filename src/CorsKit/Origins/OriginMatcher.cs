@@ -30,16 +30,19 @@ internal enum OriginVerdict : byte
 internal sealed class OriginMatcher
 {
     /// <summary>
-    /// Longer values are denied before any lookup. A canonical origin is a scheme, at most 253
-    /// characters of host and a port, so no real origin comes near this.
+    /// The default for <see cref="StrictCorsOptions.MaxOriginLength"/>. A canonical origin is a
+    /// scheme, at most 253 characters of host and a port, so no real origin comes near it.
     /// </summary>
-    public const int MaxOriginLength = 512;
+    public const int DefaultMaxOriginLength = 512;
 
     private readonly FrozenSet<string> _exact;
     private readonly SchemePatterns[] _patterns;
+    private readonly int _maxOriginLength;
 
-    public OriginMatcher(IEnumerable<string> exactOrigins, IEnumerable<OriginPattern> patterns, bool allowsAnyOrigin)
+    public OriginMatcher(
+        IEnumerable<string> exactOrigins, IEnumerable<OriginPattern> patterns, bool allowsAnyOrigin, int maxOriginLength = DefaultMaxOriginLength)
     {
+        _maxOriginLength = maxOriginLength;
         _exact = exactOrigins.ToFrozenSet(StringComparer.Ordinal);
         _patterns = patterns
             .GroupBy(p => p.Scheme, StringComparer.Ordinal)
@@ -67,8 +70,9 @@ internal sealed class OriginMatcher
         }
 
         var value = origin[0] ?? string.Empty;
-        if (value.Length > MaxOriginLength)
+        if (value.Length > _maxOriginLength)
         {
+            // Denied before any hashing or parsing: the cost of a huge value stops here.
             return OriginVerdict.Malformed;
         }
 

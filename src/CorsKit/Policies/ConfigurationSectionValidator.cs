@@ -11,7 +11,12 @@ namespace CorsKit.Policies;
 internal static class ConfigurationSectionValidator
 {
     private static readonly string[] RootKeys =
-        [nameof(StrictCorsOptions.DefaultPolicy), nameof(StrictCorsOptions.Policies), nameof(StrictCorsOptions.BlockCrossOriginUnsafeRequests)];
+    [
+        nameof(StrictCorsOptions.DefaultPolicy), nameof(StrictCorsOptions.Policies),
+        nameof(StrictCorsOptions.BlockCrossOriginUnsafeRequests), nameof(StrictCorsOptions.MaxOriginLength),
+    ];
+
+    private static readonly string[] IntegerKeys = [nameof(StrictCorsPolicyOptions.MaxAgeSeconds), nameof(StrictCorsOptions.MaxOriginLength)];
 
     private static readonly string[] ListKeys =
     [
@@ -90,10 +95,9 @@ internal static class ConfigurationSectionValidator
             return false;
         }
 
-        if (setting.Key.Equals(nameof(StrictCorsPolicyOptions.MaxAgeSeconds), StringComparison.OrdinalIgnoreCase)
-            && !int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _))
+        if (IsOneOf(IntegerKeys, setting.Key) && !int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _))
         {
-            issues.Error(path, $"'{value}' is not a whole number of seconds, e.g. 600.");
+            issues.Error(path, $"'{value}' is not a whole number, e.g. {(setting.Key.Equals(nameof(StrictCorsOptions.MaxOriginLength), StringComparison.OrdinalIgnoreCase) ? "512" : "600")}.");
             return false;
         }
 

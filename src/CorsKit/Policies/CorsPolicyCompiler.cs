@@ -13,6 +13,11 @@ internal static class CorsPolicyCompiler
     {
         issues ??= new ConfigurationIssues();
         var policies = new List<CorsPolicy>();
+        if (options.MaxOriginLength <= 0)
+        {
+            issues.Error($"{rootPath}:MaxOriginLength", $"is {options.MaxOriginLength}: it must be a positive number of characters (the default is {Origins.OriginMatcher.DefaultMaxOriginLength}).");
+        }
+
         foreach (var (name, policyOptions) in options.Policies)
         {
             var path = $"{rootPath}:Policies:{name}";
@@ -24,7 +29,7 @@ internal static class CorsPolicyCompiler
             {
                 issues.Error(path, "the policy is empty: give it at least \"Origins\".");
             }
-            else if (PolicyValidator.Validate(name, policyOptions, path, issues) is { } policy)
+            else if (PolicyValidator.Validate(name, policyOptions, path, options.MaxOriginLength, issues) is { } policy)
             {
                 policies.Add(policy);
             }

@@ -8,7 +8,7 @@ internal static class PolicyValidator
     /// <summary>The longest preflight cache each browser honours, in seconds; longer values are cut.</summary>
     private static readonly (string Browser, int CapSeconds)[] MaxAgeCaps = [("Safari", 600), ("Chromium", 7200), ("Firefox", 86400)];
 
-    public static CorsPolicy? Validate(string name, StrictCorsPolicyOptions policy, string path, ConfigurationIssues issues)
+    public static CorsPolicy? Validate(string name, StrictCorsPolicyOptions policy, string path, int maxOriginLength, ConfigurationIssues issues)
     {
         var errorsBefore = issues.ErrorCount;
         var origins = OriginsValidator.Validate(policy, path, issues);
@@ -16,6 +16,10 @@ internal static class PolicyValidator
         var headers = NameListsValidator.Headers(policy, path, issues);
         var exposed = NameListsValidator.ExposedHeaders(policy, path, issues);
         ValidateMaxAge(policy.MaxAgeSeconds, $"{path}:MaxAgeSeconds", issues);
+        foreach (var (origin, index) in origins.Exact.Select((o, i) => (o, i)).Where(e => e.o.Length > maxOriginLength))
+        {
+            issues.Error($"{path}:Origins", $"'{origin}' is longer than MaxOriginLength ({maxOriginLength}) and could never match: raise MaxOriginLength.");
+        }
         if (issues.ErrorCount > errorsBefore)
         {
             return null;
@@ -23,7 +27,7 @@ internal static class PolicyValidator
 
         return new CorsPolicy(
             name,
-            new OriginMatcher(origins.Exact, origins.Patterns, origins.AllowsAny),
+            new OriginMatcher(origins.Exact, origins.Patterns, origins.AllowsAny, maxOriginLength),
             methods,
             headers,
             exposed,

@@ -24,6 +24,12 @@ public sealed class StrictCorsOptions
     /// </summary>
     public bool BlockCrossOriginUnsafeRequests { get; set; } = true;
 
+    /// <summary>
+    /// The longest Origin header value CorsKit looks at (512 by default); longer values are
+    /// denied before any lookup. Must be at least as long as every listed origin.
+    /// </summary>
+    public int MaxOriginLength { get; set; } = Origins.OriginMatcher.DefaultMaxOriginLength;
+
     /// <summary>Adds (or replaces) the policy <paramref name="name"/>.</summary>
     /// <param name="name">The policy's name, referenced by <see cref="DefaultPolicy"/> and by endpoints.</param>
     /// <param name="configure">Describes the policy.</param>

@@ -37,6 +37,7 @@ public class ConfigurationBindingTests
             { "Cors": {
                 "DefaultPolicy": "web",
                 "BlockCrossOriginUnsafeRequests": false,
+                "MaxOriginLength": 300,
                 "Policies": {
                   "web": {
                     "Origins": [ "https://app.example.com", "https://*.example.com" ],
@@ -53,6 +54,7 @@ public class ConfigurationBindingTests
 
         options.DefaultPolicy.Should().Be("web");
         options.BlockCrossOriginUnsafeRequests.Should().BeFalse();
+        options.MaxOriginLength.Should().Be(300);
         options.Policies.Keys.Should().BeEquivalentTo(["web", "public"]);
         var web = options.Policies["web"];
         web.Origins.Should().Equal("https://app.example.com", "https://*.example.com");
@@ -74,6 +76,7 @@ public class ConfigurationBindingTests
 
         options.DefaultPolicy.Should().BeNull();
         options.BlockCrossOriginUnsafeRequests.Should().BeTrue();
+        options.MaxOriginLength.Should().Be(512);
         var web = options.Policies["web"];
         web.Methods.Should().BeEmpty();
         web.Headers.Should().BeEmpty();
@@ -122,6 +125,6 @@ public class ConfigurationBindingTests
 
         var error = issues.Errors.Should().ContainSingle().Subject;
         error.Path.Should().Be("Cors:Policies:web:MaxAgeSeconds");
-        error.Message.Should().Contain("not a whole number of seconds");
+        error.Message.Should().Be("'10m' is not a whole number, e.g. 600.");
     }
 }

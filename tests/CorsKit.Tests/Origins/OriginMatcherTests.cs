@@ -98,4 +98,14 @@ public class OriginMatcherTests
         matcher.Match("https://app10000.example.com").Should().Be(OriginVerdict.NotAllowed);
         matcher.Match("https://app1.example.com.evil.com").Should().Be(OriginVerdict.NotAllowed);
     }
+
+    [Fact]
+    public void Origins_longer_than_the_limit_are_denied_before_any_lookup_even_when_a_pattern_would_match()
+    {
+        var pattern = OriginPattern.TryParse("https://*.example.com", out var p) ? p! : throw new InvalidOperationException();
+        var matcher = new OriginMatcher([], [pattern], allowsAnyOrigin: false, maxOriginLength: 40);
+
+        matcher.Match("https://" + new string('a', 19) + ".example.com").Should().Be(OriginVerdict.Allowed); // 39 characters
+        matcher.Match("https://" + new string('a', 21) + ".example.com").Should().Be(OriginVerdict.Malformed); // 41 characters
+    }
 }

@@ -203,6 +203,26 @@ public class ValidationTests
     public void Negative_max_age_is_refused() =>
         ShouldRefuse(p => p.WithOrigins("https://a.example.com").WithMaxAge(TimeSpan.FromSeconds(-5)), "Cors:Policies:test:MaxAgeSeconds", "is -5", "0 or more");
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    public void A_max_origin_length_that_is_not_positive_is_refused(int length)
+    {
+        var options = new StrictCorsOptions { MaxOriginLength = length };
+        var error = TestPolicies.Validate(options).Issues.Errors.Should().ContainSingle().Subject;
+        error.Path.Should().Be("Cors:MaxOriginLength");
+        error.Message.Should().Contain("must be a positive number of characters");
+    }
+
+    [Fact]
+    public void An_origin_longer_than_the_max_origin_length_is_refused_because_it_could_never_match()
+    {
+        var options = new StrictCorsOptions { MaxOriginLength = 20 }.AddDefaultPolicy("web", p => p.WithOrigins("https://app.example.com"));
+        var error = TestPolicies.Validate(options).Issues.Errors.Should().ContainSingle().Subject;
+        error.Path.Should().Be("Cors:Policies:web:Origins");
+        error.Message.Should().Contain("longer than MaxOriginLength (20) and could never match");
+    }
+
     [Fact]
     public void A_default_policy_that_does_not_exist_is_refused()
     {

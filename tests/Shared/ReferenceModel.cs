@@ -1,0 +1,202 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace CorsKit.Testing;
+
+/// <summary>
+/// Slow, obviously-correct restatements of CorsKit's rules, written independently of the
+/// library (string splitting and System.Net instead of span walking and hash lookups), for
+/// property tests and the fuzz runner to compare the real implementation against.
+/// </summary>
+internal static class ReferenceModel
+{
+    private const string DomainChars = "abcdefghijklmnopqrstuvwxyz0123456789-_";
+    private const string TokenChars = "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+    /// <summary>
+    /// Whether <paramref name="origin"/> is a serialized origin exactly as a browser writes it:
+    /// lowercase scheme, "://", a lowercase domain or canonical IP, an optional non-default port.
+    /// </summary>
+    public static bool IsCanonicalOrigin(string origin)
+    {
+        var separator = origin.IndexOf("://", StringComparison.Ordinal);
+        if (separator <= 0)
+        {
+            return false;
+        }
+
+        var scheme = origin[..separator];
+        if (!char.IsAsciiLetterLower(scheme[0]) || !scheme.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '+' or '-' or '.'))
+        {
+            return false;
+        }
+
+        var rest = origin[(separator + 3)..];
+        string host;
+        string? port = null;
+        if (rest.StartsWith('['))
+        {
+            var close = rest.IndexOf(']');
+            if (close < 0)
+            {
+                return false;
+            }
+
+            host = rest[..(close + 1)];
+            var after = rest[(close + 1)..];
+            if (after.Length > 0)
+            {
+                if (!after.StartsWith(':'))
+                {
+                    return false;
+                }
+
+                port = after[1..];
+            }
+
+            if (!IsCanonicalIPv6(host[1..^1]))
+            {
+                return false;
+            }
+        }
+        else
+        {
+            var parts = rest.Split(':');
+            if (parts.Length > 2)
+            {
+                return false;
+            }
+
+            host = parts[0];
+            port = parts.Length == 2 ? parts[1] : null;
+            if (!IsCanonicalDomainOrIPv4(host))
+            {
+                return false;
+            }
+        }
+
+        return port is null || IsCanonicalPort(port, scheme);
+    }
+
+    /// <summary>DESIGN.md's pattern definition: one or more labels, ".", the domain; same scheme and port.</summary>
+    public static bool PatternMatches(string scheme, string domain, int port, string origin)
+    {
+        var portText = port < 0 ? string.Empty : ":" + port.ToString(CultureInfo.InvariantCulture);
+        var prefix = scheme + "://";
+        var suffix = "." + domain + portText;
+        if (!origin.StartsWith(prefix, StringComparison.Ordinal) || !origin.EndsWith(suffix, StringComparison.Ordinal)
+            || origin.Length <= prefix.Length + suffix.Length)
+        {
+            return false;
+        }
+
+        var host = origin[prefix.Length..^portText.Length];
+        var labels = origin[prefix.Length..^suffix.Length].Split('.');
+        return host.Length <= 253 && labels.All(l => l.Length is > 0 and <= 63 && l.All(c => DomainChars.Contains(c, StringComparison.Ordinal)));
+    }
+
+    /// <summary>
+    /// Whether a policy allows <paramref name="origin"/>: byte-equal to a listed origin, matched
+    /// by a pattern, or any canonical non-null origin under <c>*</c>; never above the length limit.
+    /// </summary>
+    public static bool Allows(
+        IReadOnlyCollection<string> exact, IEnumerable<(string Scheme, string Domain, int Port)> patterns, bool anyOrigin, int maxLength, string origin) =>
+        origin.Length <= maxLength
+        && (exact.Contains(origin, StringComparer.Ordinal)
+            || (anyOrigin && IsCanonicalOrigin(origin))
+            || patterns.Any(p => PatternMatches(p.Scheme, p.Domain, p.Port, origin)));
+
+    /// <summary>
+    /// Whether every name of an Access-Control-Request-Headers value is allowed: split on commas,
+    /// spaces and tabs trimmed, empty elements ignored, each a token that is listed
+    /// (case-insensitively) or covered by <c>*</c>, which never covers Authorization.
+    /// </summary>
+    public static bool RequestHeadersAllowed(IEnumerable<string> values, IReadOnlyCollection<string> listed, bool wildcard) =>
+        values.SelectMany(v => v.Split(',')).Select(n => n.Trim(' ', '\t')).Where(n => n.Length > 0).All(name =>
+            listed.Contains(name, StringComparer.OrdinalIgnoreCase)
+            || (wildcard && IsToken(name) && !name.Equals("Authorization", StringComparison.OrdinalIgnoreCase)));
+
+    /// <summary>Whether a preflight's requested method is allowed: safelisted, listed (exactly), or covered by <c>*</c>.</summary>
+    public static bool MethodAllowed(string method, IReadOnlyCollection<string> listed, bool wildcard) =>
+        method is "GET" or "HEAD" or "POST"
+        || listed.Contains(method, StringComparer.Ordinal)
+        || (wildcard && IsToken(method) && !new[] { "CONNECT", "TRACE", "TRACK" }.Contains(method, StringComparer.OrdinalIgnoreCase));
+
+    public static bool IsToken(string value) => value.Length > 0 && value.All(c => TokenChars.Contains(c, StringComparison.Ordinal));
+
+    private static bool IsCanonicalDomainOrIPv4(string host)
+    {
+        if (host.Length is 0 or > 253)
+        {
+            return false;
+        }
+
+        var labels = host.Split('.');
+        if (labels.Any(l => l.Length is 0 or > 63 || !l.All(c => DomainChars.Contains(c, StringComparison.Ordinal))))
+        {
+            return false;
+        }
+
+        // The URL standard reads a host whose last label is numeric (or 0x-hex) as IPv4.
+        var last = labels[^1];
+        var looksNumeric = last.All(char.IsAsciiDigit)
+            || (last.StartsWith("0x", StringComparison.Ordinal) && last[2..].All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f'));
+        if (!looksNumeric)
+        {
+            return true;
+        }
+
+        return labels.Length == 4
+            && labels.All(l => l.All(char.IsAsciiDigit) && int.TryParse(l, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v <= 255
+                && v.ToString(CultureInfo.InvariantCulture) == l);
+    }
+
+    private static bool IsCanonicalIPv6(string text)
+    {
+        if (text.Length == 0 || text.Any(c => !(char.IsAsciiDigit(c) || c is >= 'a' and <= 'f' || c == ':'))
+            || !IPAddress.TryParse(text, out var address) || address.AddressFamily != AddressFamily.InterNetworkV6)
+        {
+            return false;
+        }
+
+        var bytes = address.GetAddressBytes();
+        return FormatIPv6(Enumerable.Range(0, 8).Select(i => (bytes[2 * i] << 8) | bytes[(2 * i) + 1]).ToArray()) == text;
+    }
+
+    /// <summary>RFC 5952 and the URL standard: lowercase hex, the first longest run of two or more zero pieces as "::".</summary>
+    public static string FormatIPv6(int[] pieces)
+    {
+        int bestStart = -1, bestLength = 1;
+        for (var i = 0; i < 8; i++)
+        {
+            var length = 0;
+            while (i + length < 8 && pieces[i + length] == 0)
+            {
+                length++;
+            }
+
+            if (length > bestLength)
+            {
+                (bestStart, bestLength) = (i, length);
+            }
+        }
+
+        static string Hex(IEnumerable<int> ps) => string.Join(':', ps.Select(p => p.ToString("x", CultureInfo.InvariantCulture)));
+        return bestStart < 0
+            ? Hex(pieces)
+            : Hex(pieces[..bestStart]) + "::" + Hex(pieces[(bestStart + bestLength)..]);
+    }
+
+    private static bool IsCanonicalPort(string port, string scheme)
+    {
+        if (port.Length is 0 or > 5 || port[0] == '0' || !port.All(char.IsAsciiDigit))
+        {
+            return false;
+        }
+
+        var value = int.Parse(port, CultureInfo.InvariantCulture);
+        var defaultPort = scheme switch { "http" or "ws" => 80, "https" or "wss" => 443, "ftp" => 21, _ => -1 };
+        return value <= 65535 && value != defaultPort;
+    }
+}
