@@ -6,32 +6,69 @@ using Microsoft.Extensions.Primitives;
 namespace CorsKit.Diagnostics;
 
 /// <summary>
-/// CorsKit's log events. EventIds are stable: dashboards and alerts may depend on them.
-/// Request values are attacker-controlled: they are sanitized, and only when the event is enabled.
+/// CorsKit's log events: one stable EventId per kind of decision, so dashboards and alerts can
+/// rely on them. Request values are attacker-controlled: they are truncated and escaped
+/// (<see cref="LogValue"/>), and only when the event is enabled. Denials are logged at Debug.
 /// </summary>
 internal static partial class CorsKitLog
 {
-    public static void PreflightDenied(ILogger logger, string policy, in CorsDecision decision, StringValues origin)
+    /// <summary>Logs why a preflight or an actual request was denied, under the EventId of its reason.</summary>
+    public static void Denied(ILogger logger, string policy, in CorsDecision decision, StringValues origin)
     {
-        if (logger.IsEnabled(LogLevel.Debug))
+        if (!logger.IsEnabled(LogLevel.Debug))
         {
-            PreflightDeniedCore(logger, policy, decision.Reason, LogValue.Sanitize(origin.ToString()), LogValue.Sanitize(decision.Detail.Span));
+            return;
+        }
+
+        var kind = decision.Kind == CorsRequestKind.Preflight ? "Preflight" : "Request";
+        var shownOrigin = LogValue.Sanitize(origin.Count > 0 ? origin[0] : string.Empty);
+        var detail = LogValue.Sanitize(decision.Detail.Span);
+        switch (decision.Reason)
+        {
+            case CorsReason.OriginMalformed:
+                OriginMalformed(logger, kind, shownOrigin, policy);
+                break;
+            case CorsReason.OriginMultiple:
+                SeveralOrigins(logger, kind, origin.Count, policy);
+                break;
+            case CorsReason.OriginNull:
+                NullOrigin(logger, kind, policy);
+                break;
+            case CorsReason.MethodNotAllowed:
+                MethodNotAllowed(logger, shownOrigin, detail, policy);
+                break;
+            case CorsReason.HeaderNotAllowed:
+                HeaderNotAllowed(logger, shownOrigin, detail, policy);
+                break;
+            case CorsReason.PrivateNetworkNotAllowed:
+                PrivateNetworkNotAllowed(logger, shownOrigin, policy);
+                break;
+            case CorsReason.CredentialsNotAllowed:
+                CredentialsNotAllowed(logger, kind, shownOrigin, policy);
+                break;
+            default:
+                OriginNotAllowed(logger, kind, shownOrigin, policy);
+                break;
         }
     }
 
-    public static void OriginNotAllowed(ILogger logger, string policy, in CorsDecision decision, StringValues origin)
+    public static void Blocked(ILogger logger, string policy, in CorsDecision decision, string method, StringValues origin)
     {
         if (logger.IsEnabled(LogLevel.Debug))
         {
-            OriginNotAllowedCore(logger, policy, decision.Reason, LogValue.Sanitize(origin.ToString()));
+            CrossOriginRequestBlocked(logger, LogValue.Sanitize(method), LogValue.Sanitize(origin.Count > 0 ? origin[0] : string.Empty), policy, Metrics.ReasonTag(decision.Reason));
         }
     }
 
-    public static void CrossOriginRequestBlocked(ILogger logger, string policy, in CorsDecision decision, string method, StringValues origin)
+    /// <summary>
+    /// An allowed origin sent cookies, but the policy does not allow credentials: a credentialed
+    /// fetch will fail in the browser. Logged to explain that failure; the request is not refused.
+    /// </summary>
+    public static void CredentialsMismatch(ILogger logger, string policy, StringValues origin)
     {
         if (logger.IsEnabled(LogLevel.Debug))
         {
-            CrossOriginRequestBlockedCore(logger, LogValue.Sanitize(method), policy, decision.Reason, LogValue.Sanitize(origin.ToString()));
+            CredentialsNotAllowed(logger, "Request", LogValue.Sanitize(origin.Count > 0 ? origin[0] : string.Empty), policy);
         }
     }
 
@@ -66,15 +103,39 @@ internal static partial class CorsKitLog
         Message = "app.UseStrictCors() runs before app.UseRouting(): every endpoint gets the default policy. That is right only while no endpoint carries CORS metadata; call UseRouting() first.")]
     public static partial void RunsBeforeRouting(ILogger logger);
 
-    [LoggerMessage(EventId = 2001, EventName = "PreflightDenied", Level = LogLevel.Debug, SkipEnabledCheck = true,
-        Message = "Preflight denied by policy '{Policy}': {Reason} (Origin: '{Origin}', refused: '{Refused}').")]
-    private static partial void PreflightDeniedCore(ILogger logger, string policy, CorsReason reason, string origin, string refused);
+    [LoggerMessage(EventId = 2001, EventName = "OriginNotAllowed", Level = LogLevel.Debug, SkipEnabledCheck = true,
+        Message = "{Kind} from origin '{Origin}' denied: policy '{Policy}' does not allow this origin.")]
+    private static partial void OriginNotAllowed(ILogger logger, string kind, string origin, string policy);
 
-    [LoggerMessage(EventId = 2002, EventName = "OriginNotAllowed", Level = LogLevel.Debug, SkipEnabledCheck = true,
-        Message = "No CORS headers for origin '{Origin}' under policy '{Policy}': {Reason}.")]
-    private static partial void OriginNotAllowedCore(ILogger logger, string policy, CorsReason reason, string origin);
+    [LoggerMessage(EventId = 2002, EventName = "OriginMalformed", Level = LogLevel.Debug, SkipEnabledCheck = true,
+        Message = "{Kind} denied under policy '{Policy}': the Origin header '{Origin}' is not a browser-canonical origin, so no browser sent it.")]
+    private static partial void OriginMalformed(ILogger logger, string kind, string origin, string policy);
 
-    [LoggerMessage(EventId = 2003, EventName = "CrossOriginRequestBlocked", Level = LogLevel.Debug, SkipEnabledCheck = true,
-        Message = "Blocked a cross-origin {Method} from origin '{Origin}' under policy '{Policy}' ({Reason}) before the endpoint ran.")]
-    private static partial void CrossOriginRequestBlockedCore(ILogger logger, string method, string policy, CorsReason reason, string origin);
+    [LoggerMessage(EventId = 2003, EventName = "SeveralOrigins", Level = LogLevel.Debug, SkipEnabledCheck = true,
+        Message = "{Kind} denied under policy '{Policy}': it carries {Count} Origin headers; browsers send exactly one.")]
+    private static partial void SeveralOrigins(ILogger logger, string kind, int count, string policy);
+
+    [LoggerMessage(EventId = 2004, EventName = "NullOrigin", Level = LogLevel.Debug, SkipEnabledCheck = true,
+        Message = "{Kind} from the opaque origin 'null' denied under policy '{Policy}': null is never allowed (sandboxed iframes, file: pages and redirects send it).")]
+    private static partial void NullOrigin(ILogger logger, string kind, string policy);
+
+    [LoggerMessage(EventId = 2005, EventName = "MethodNotAllowed", Level = LogLevel.Debug, SkipEnabledCheck = true,
+        Message = "Preflight from origin '{Origin}' denied: policy '{Policy}' does not allow the method '{Method}'.")]
+    private static partial void MethodNotAllowed(ILogger logger, string origin, string method, string policy);
+
+    [LoggerMessage(EventId = 2006, EventName = "HeaderNotAllowed", Level = LogLevel.Debug, SkipEnabledCheck = true,
+        Message = "Preflight from origin '{Origin}' denied: policy '{Policy}' does not allow the request header '{Header}'.")]
+    private static partial void HeaderNotAllowed(ILogger logger, string origin, string header, string policy);
+
+    [LoggerMessage(EventId = 2007, EventName = "CredentialsNotAllowed", Level = LogLevel.Debug, SkipEnabledCheck = true,
+        Message = "{Kind} from origin '{Origin}' carries cookies, but policy '{Policy}' does not allow credentials: a credentialed fetch cannot read the response.")]
+    private static partial void CredentialsNotAllowed(ILogger logger, string kind, string origin, string policy);
+
+    [LoggerMessage(EventId = 2008, EventName = "PrivateNetworkNotAllowed", Level = LogLevel.Debug, SkipEnabledCheck = true,
+        Message = "Preflight from origin '{Origin}' denied: it asks for private network access, which policy '{Policy}' does not allow.")]
+    private static partial void PrivateNetworkNotAllowed(ILogger logger, string origin, string policy);
+
+    [LoggerMessage(EventId = 2009, EventName = "CrossOriginRequestBlocked", Level = LogLevel.Debug, SkipEnabledCheck = true,
+        Message = "Blocked a cross-origin {Method} from origin '{Origin}' under policy '{Policy}' before the endpoint ran ({Reason}).")]
+    private static partial void CrossOriginRequestBlocked(ILogger logger, string method, string origin, string policy, string reason);
 }

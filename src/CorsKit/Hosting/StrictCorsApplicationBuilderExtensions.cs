@@ -1,6 +1,8 @@
+using CorsKit.Diagnostics;
 using CorsKit.Hosting;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Microsoft.AspNetCore.Builder;
@@ -26,6 +28,8 @@ public static class StrictCorsApplicationBuilderExtensions
         var store = app.ApplicationServices.GetService<CorsPolicyStore>()
             ?? throw new InvalidOperationException("UseStrictCors() requires builder.Services.AddStrictCors() to be called first.");
         var logger = app.ApplicationServices.GetRequiredService<ILogger<StrictCorsMiddleware>>();
+        var metrics = app.ApplicationServices.GetRequiredService<Metrics>();
+        var explainDenials = app.ApplicationServices.GetService<IHostEnvironment>()?.IsDevelopment() == true;
         var routingBefore = app.Properties.ContainsKey(EndpointRouteBuilderKey);
         return app.Use(next =>
         {
@@ -33,7 +37,7 @@ public static class StrictCorsApplicationBuilderExtensions
             var endpoints = app.ApplicationServices.GetService<EndpointDataSource>();
             var routingAfter = !routingBefore && app.Properties.ContainsKey(EndpointRouteBuilderKey);
             StartupEndpointCheck.Run(endpoints?.Endpoints ?? [], store, routingAfter, logger);
-            return new StrictCorsMiddleware(next, store, endpoints, logger).InvokeAsync;
+            return new StrictCorsMiddleware(next, store, endpoints, metrics, explainDenials, logger).InvokeAsync;
         });
     }
 }

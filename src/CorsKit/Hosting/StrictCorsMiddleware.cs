@@ -19,15 +19,26 @@ internal sealed class StrictCorsMiddleware
 {
     private readonly RequestDelegate _next;
     private readonly CorsPolicyStore _store;
+    private readonly Metrics _metrics;
+    private readonly bool _explainDenials;
     private readonly ILogger _logger;
     private readonly Func<object, Task> _addVary;
     private readonly Func<object, Task> _addVaryAndRestoreCorsHeaders;
     private volatile bool _endpointsCarryCorsMetadata = true;
 
-    public StrictCorsMiddleware(RequestDelegate next, CorsPolicyStore store, EndpointDataSource? endpoints, ILogger<StrictCorsMiddleware> logger)
+    /// <param name="next">The rest of the pipeline.</param>
+    /// <param name="store">The policies in force.</param>
+    /// <param name="endpoints">The app's endpoints, when routing is used.</param>
+    /// <param name="metrics">The CorsKit meter.</param>
+    /// <param name="explainDenials">True in the Development environment: denials get a problem-details body.</param>
+    /// <param name="logger">The logger.</param>
+    public StrictCorsMiddleware(
+        RequestDelegate next, CorsPolicyStore store, EndpointDataSource? endpoints, Metrics metrics, bool explainDenials, ILogger<StrictCorsMiddleware> logger)
     {
         _next = next;
         _store = store;
+        _metrics = metrics;
+        _explainDenials = explainDenials;
         _logger = logger;
         _addVary = AddVary;
         _addVaryAndRestoreCorsHeaders = AddVaryAndRestoreCorsHeaders;
@@ -47,29 +58,41 @@ internal sealed class StrictCorsMiddleware
         var request = context.Request;
         var origin = request.Headers.Origin;
         var onResponseStarting = _addVary;
-        if (origin.Count > 0)
+        if (origin.Count == 0)
+        {
+            _metrics.Record(CorsDecision.NotCors, policy.Name);
+        }
+        else
         {
             if (request.Method == HttpMethods.Options && request.Headers.AccessControlRequestMethod is { Count: > 0 } requestMethod)
             {
-                AnswerPreflight(context, policy, origin, requestMethod);
-                return Task.CompletedTask;
+                return AnswerPreflight(context, policy, origin, requestMethod);
             }
 
             var decision = CorsEngine.EvaluateActual(policy, origin);
-            if (policies.BlockCrossOriginUnsafeRequests && !SafeMethods.IsSafe(request.Method) && IsBlocked(context, policy, decision))
+            if (policies.BlockCrossOriginUnsafeRequests && !SafeMethods.IsSafe(request.Method) && Blocks(context, policy, decision) is { } blocked)
             {
+                _metrics.Record(blocked, policy.Name);
+                CorsKitLog.Blocked(_logger, policy.Name, blocked, request.Method, origin);
                 CorsResponseWriter.WriteBlocked(context.Response, policy);
-                return Task.CompletedTask;
+                return _explainDenials
+                    ? DevelopmentProblem.WriteAsync(context.Response, policy, blocked, origin, request.Method, _store.RootPath)
+                    : Task.CompletedTask;
             }
 
+            _metrics.Record(decision, policy.Name);
             if (decision.IsAllowed)
             {
                 CorsResponseWriter.WriteAllowed(context.Response.Headers, policy, origin);
                 onResponseStarting = _addVaryAndRestoreCorsHeaders;
+                if (!policy.AllowCredentials && _logger.IsEnabled(LogLevel.Debug) && request.Headers.Cookie.Count > 0)
+                {
+                    CorsKitLog.CredentialsMismatch(_logger, policy.Name, origin);
+                }
             }
             else
             {
-                CorsKitLog.OriginNotAllowed(_logger, policy.Name, decision, origin);
+                CorsKitLog.Denied(_logger, policy.Name, decision, origin);
             }
         }
 
@@ -97,20 +120,27 @@ internal sealed class StrictCorsMiddleware
     private Microsoft.AspNetCore.Cors.Infrastructure.ICorsMetadata? MetadataOf(HttpContext context) =>
         _endpointsCarryCorsMetadata ? EndpointPolicies.MetadataOf(context.GetEndpoint()) : null;
 
-    private void AnswerPreflight(HttpContext context, CorsPolicy policy, StringValues origin, StringValues requestMethod)
+    private Task AnswerPreflight(HttpContext context, CorsPolicy policy, StringValues origin, StringValues requestMethod)
     {
         var headers = context.Request.Headers;
         var preflight = new PreflightRequest(
             origin, requestMethod, headers.AccessControlRequestHeaders, headers[CorsHeaderNames.AccessControlRequestPrivateNetwork]);
         var decision = CorsEngine.EvaluatePreflight(policy, preflight);
+        _metrics.Record(decision, policy.Name);
         CorsResponseWriter.WritePreflight(context.Response, policy, origin, decision);
-        if (!decision.IsAllowed)
+        if (decision.IsAllowed)
         {
-            CorsKitLog.PreflightDenied(_logger, policy.Name, decision, origin);
+            return Task.CompletedTask;
         }
+
+        CorsKitLog.Denied(_logger, policy.Name, decision, origin);
+        return _explainDenials
+            ? DevelopmentProblem.WriteAsync(context.Response, policy, decision, origin, HttpMethods.Options, _store.RootPath)
+            : Task.CompletedTask;
     }
 
-    private bool IsBlocked(HttpContext context, CorsPolicy policy, in CorsDecision decision)
+    /// <summary>The CSRF guard's blocking decision for an unsafe request, or null when it may run.</summary>
+    private static CorsDecision? Blocks(HttpContext context, CorsPolicy policy, in CorsDecision decision)
     {
         var request = context.Request;
         var headers = request.Headers;
@@ -118,13 +148,7 @@ internal sealed class StrictCorsMiddleware
             request.Method, headers.Origin, headers[CorsHeaderNames.SecFetchSite], request.Scheme, headers.Host, headers.ContentType, headers.Cookie.Count > 0);
         var acceptsFormPosts = context.GetEndpoint()?.Metadata.GetMetadata<AllowCrossOriginFormPostsAttribute>() is not null;
         var verdict = CrossOriginGuard.Evaluate(policy, decision, guardRequest, acceptsFormPosts);
-        if (verdict.Result != CorsResult.Blocked)
-        {
-            return false;
-        }
-
-        CorsKitLog.CrossOriginRequestBlocked(_logger, policy.Name, verdict, request.Method, headers.Origin);
-        return true;
+        return verdict.Result == CorsResult.Blocked ? verdict : null;
     }
 
     /// <summary>Runs as the response starts: adds Vary: Origin to whatever Vary the endpoint left.</summary>

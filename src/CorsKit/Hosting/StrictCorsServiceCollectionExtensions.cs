@@ -1,4 +1,5 @@
 using CorsKit;
+using CorsKit.Diagnostics;
 using CorsKit.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -51,6 +52,8 @@ public static class StrictCorsServiceCollectionExtensions
     private static IServiceCollection AddStrictCorsCore(this IServiceCollection services)
     {
         services.TryAddSingleton<CorsPolicyStore>();
+        services.AddMetrics();
+        services.TryAddSingleton<Metrics>();
         services.AddOptions<StrictCorsStartupCheck>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StrictCorsStartupCheck>, StartupValidation>());
         return services;

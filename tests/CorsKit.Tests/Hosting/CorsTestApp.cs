@@ -41,6 +41,8 @@ internal sealed class CorsTestApp : IAsyncDisposable
 
     public FakeLogCollector Logs => _app.Services.GetFakeLogCollector();
 
+    public IServiceProvider Services => _app.Services;
+
     public int HitCount(string method, string path = Resource) => Hits.GetValueOrDefault($"{method} {path}");
 
     /// <summary>Starts an app whose CorsKit configuration is the JSON <paramref name="corsJson"/> (a document with a "Cors" key).</summary>

@@ -1,0 +1,56 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using CorsKit.Engine;
+
+namespace CorsKit.Diagnostics;
+
+/// <summary>
+/// The <c>CorsKit</c> meter: a counter <c>corskit.requests</c> tagged with the kind of request,
+/// the result, the policy and the reason. Tags come from small fixed sets (and the configured
+/// policy names), never from the request: an Origin tag would have unbounded cardinality.
+/// Recording allocates nothing, and costs one check when nobody listens.
+/// </summary>
+internal sealed class Metrics
+{
+    public const string MeterName = "CorsKit";
+    public const string RequestsCounter = "corskit.requests";
+
+    private readonly Counter<long> _requests;
+
+    public Metrics(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(MeterName);
+        _requests = meter.CreateCounter<long>(RequestsCounter, unit: "{request}", description: "Requests seen by CorsKit, by kind, result, policy and reason.");
+    }
+
+    public void Record(in CorsDecision decision, string policy)
+    {
+        if (!_requests.Enabled)
+        {
+            return;
+        }
+
+        var tags = new TagList
+        {
+            { "cors.kind", decision.Kind switch { CorsRequestKind.Preflight => "preflight", CorsRequestKind.Actual => "actual", _ => "not_cors" } },
+            { "cors.result", decision.Result switch { CorsResult.Allowed => "allowed", CorsResult.Blocked => "blocked", _ => "denied" } },
+            { "cors.policy", policy },
+            { "cors.reason", ReasonTag(decision.Reason) },
+        };
+        _requests.Add(1, tags);
+    }
+
+    public static string ReasonTag(CorsReason reason) => reason switch
+    {
+        CorsReason.None => "none",
+        CorsReason.OriginNotAllowed => "origin_not_allowed",
+        CorsReason.OriginMalformed => "origin_malformed",
+        CorsReason.OriginNull => "origin_null",
+        CorsReason.OriginMultiple => "origin_multiple",
+        CorsReason.MethodNotAllowed => "method_not_allowed",
+        CorsReason.HeaderNotAllowed => "header_not_allowed",
+        CorsReason.PrivateNetworkNotAllowed => "private_network_not_allowed",
+        CorsReason.CredentialsNotAllowed => "credentials_not_allowed",
+        _ => "unknown",
+    };
+}

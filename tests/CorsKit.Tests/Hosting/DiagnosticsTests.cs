@@ -1,0 +1,122 @@
+using System.Diagnostics.Metrics;
+using System.Net;
+using CorsKit.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Microsoft.Extensions.Logging;
+using static CorsKit.Testing.ResponseContract;
+
+namespace CorsKit.Tests.Hosting;
+
+/// <summary>Every decision is explained: one EventId per reason, and a counter tagged by kind, result, policy and reason.</summary>
+public sealed class DiagnosticsTests : IAsyncLifetime
+{
+    private const string Policies = """
+        { "Cors": { "DefaultPolicy": "web", "Policies": {
+            "web": { "Origins": [ "https://app.example.com" ], "Methods": [ "PUT" ], "Headers": [ "Content-Type" ] },
+            "open": { "Origins": [ "*" ] } } } }
+        """;
+
+    private CorsTestApp _app = null!;
+    private MetricCollector<long> _requests = null!;
+
+    public async Task InitializeAsync()
+    {
+        _app = await CorsTestApp.StartAsync(Policies);
+        _requests = new MetricCollector<long>(_app.Services.GetRequiredService<IMeterFactory>(), "CorsKit", "corskit.requests");
+    }
+
+    public async Task DisposeAsync()
+    {
+        _requests.Dispose();
+        await _app.DisposeAsync();
+    }
+
+    public static TheoryData<string, int, string> Denials => new()
+    {
+        { "origin not allowed", 2001, "Preflight from origin 'https://evil.example' denied: policy 'web' does not allow this origin." },
+        { "malformed origin", 2002, "the Origin header 'https://APP.example.com/' is not a browser-canonical origin" },
+        { "several origins", 2003, "it carries 2 Origin headers; browsers send exactly one." },
+        { "null origin", 2004, "Preflight from the opaque origin 'null' denied under policy 'web'" },
+        { "method not allowed", 2005, "Preflight from origin 'https://app.example.com' denied: policy 'web' does not allow the method 'DELETE'." },
+        { "header not allowed", 2006, "Preflight from origin 'https://app.example.com' denied: policy 'web' does not allow the request header 'x-custom'." },
+        { "private network not allowed", 2008, "it asks for private network access, which policy 'web' does not allow." },
+        { "blocked write", 2009, "Blocked a cross-origin POST from origin 'https://evil.example' under policy 'web' before the endpoint ran (origin_not_allowed)." },
+        { "credentials mismatch", 2007, "Request from origin 'https://app.example.com' carries cookies, but policy 'web' does not allow credentials" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Denials))]
+    public async Task Each_reason_is_logged_at_debug_under_its_own_event_id(string reason, int eventId, string message)
+    {
+        await _app.Server.SendAsync(context =>
+        {
+            var headers = context.Request.Headers;
+            context.Request.Path = CorsTestApp.Resource;
+            context.Request.Method = "OPTIONS";
+            headers.Origin = "https://app.example.com";
+            headers.AccessControlRequestMethod = "PUT";
+            switch (reason)
+            {
+                case "origin not allowed": headers.Origin = "https://evil.example"; break;
+                case "malformed origin": headers.Origin = "https://APP.example.com/"; break;
+                case "several origins": headers.Origin = new(["https://app.example.com", "https://app.example.com"]); break;
+                case "null origin": headers.Origin = "null"; break;
+                case "method not allowed": headers.AccessControlRequestMethod = "DELETE"; break;
+                case "header not allowed": headers.AccessControlRequestHeaders = "content-type,x-custom"; break;
+                case "private network not allowed": headers["Access-Control-Request-Private-Network"] = "true"; break;
+                case "blocked write":
+                    context.Request.Method = "POST";
+                    headers.Origin = "https://evil.example";
+                    break;
+                case "credentials mismatch":
+                    context.Request.Method = "GET";
+                    headers.Cookie = "session=1";
+                    break;
+            }
+        });
+
+        var record = _app.Logs.GetSnapshot().Should().ContainSingle(r => r.Id.Id >= 2000).Subject;
+        record.Id.Id.Should().Be(eventId);
+        record.Level.Should().Be(LogLevel.Debug);
+        record.Message.Should().Contain(message);
+    }
+
+    [Fact]
+    public async Task Logged_request_values_are_truncated_and_escaped()
+    {
+        await _app.Server.SendAsync(c =>
+        {
+            c.Request.Method = "POST";
+            c.Request.Path = CorsTestApp.Resource;
+            c.Request.Headers.Origin = "https://evil.example\r\nFake: log line" + new string('x', 500);
+        });
+
+        var blocked = _app.Logs.GetSnapshot().Should().ContainSingle(r => r.Id.Id == 2009).Subject.Message;
+        blocked.Should().Contain(@"https://evil.example\u000d\u000aFake: log line").And.Contain("…(+436 chars)").And.NotContain("\n");
+    }
+
+    [Fact]
+    public async Task The_counter_records_kind_result_policy_and_reason_and_never_the_origin()
+    {
+        await _app.Client.SendAsync(Preflight(CorsTestApp.Resource, "https://app.example.com", "PUT"));
+        await _app.Client.SendAsync(Preflight(CorsTestApp.Resource, "https://app.example.com", "PUT", "x-custom"));
+        await _app.Client.SendAsync(Request(HttpMethod.Get, CorsTestApp.Resource, ("Origin", "https://app.example.com")));
+        await _app.Client.SendAsync(Request(HttpMethod.Get, CorsTestApp.Resource, ("Origin", "https://evil.example")));
+        await _app.Client.SendAsync(Request(HttpMethod.Post, CorsTestApp.Resource, ("Origin", "https://evil.example")));
+        await _app.Client.SendAsync(Request(HttpMethod.Get, CorsTestApp.Resource));
+
+        var measurements = _requests.GetMeasurementSnapshot()
+            .Select(m => $"{m.Value} {m.Tags["cors.kind"]} {m.Tags["cors.result"]} {m.Tags["cors.policy"]} {m.Tags["cors.reason"]}")
+            .ToList();
+
+        measurements.Should().Equal(
+            "1 preflight allowed web none",
+            "1 preflight denied web header_not_allowed",
+            "1 actual allowed web none",
+            "1 actual denied web origin_not_allowed",
+            "1 actual blocked web origin_not_allowed",
+            "1 not_cors allowed web none");
+        _requests.GetMeasurementSnapshot().Should().OnlyContain(m => m.Tags.Count == 4, "no tag beyond kind, result, policy and reason");
+    }
+}
