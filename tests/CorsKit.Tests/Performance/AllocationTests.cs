@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using CorsKit.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -82,5 +83,39 @@ public sealed class AllocationTests : IDisposable
         http.StatusCode.Should().Be(expectedStatus, path);
         http.ResponseHeaders.Vary.ToString().Should().StartWith("Origin", "the request really went through CorsKit");
         allocated.Should().Be(0, $"'{path}' must allocate nothing per request ({allocated / (double)Iterations:F1} B/request measured)");
+    }
+
+    [Fact]
+    public void Recording_metrics_allocates_nothing_even_while_a_listener_collects_them()
+    {
+        long counted = 0;
+        var meterFactory = _services.GetRequiredService<IMeterFactory>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            // Only this test's app: other tests' apps publish CorsKit meters of their own.
+            if (instrument.Meter.Name == "CorsKit" && ReferenceEquals(instrument.Meter.Scope, meterFactory))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => counted += value);
+        listener.Start();
+        var http = new ReusableHttpContext(_services, HeaderStore.Kestrel).WithRequest("GET", ("Origin", "https://app.example.com"));
+        for (var i = 0; i < 100; i++)
+        {
+            http.Send(_app);
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < Iterations; i++)
+        {
+            http.Send(_app);
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        counted.Should().Be(100 + Iterations, "every request was counted");
+        allocated.Should().Be(0);
     }
 }

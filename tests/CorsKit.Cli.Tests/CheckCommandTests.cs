@@ -1,0 +1,87 @@
+namespace CorsKit.Cli.Tests;
+
+public sealed class CheckCommandTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("corskit-check-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private string Write(string json)
+    {
+        var path = Path.Combine(_directory, $"{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, json);
+        return path;
+    }
+
+    [Fact]
+    public async Task A_valid_configuration_passes_with_its_warnings_listed()
+    {
+        var file = Write("""
+            {
+              // comments are allowed, as in appsettings.json
+              "Cors": { "DefaultPolicy": "web", "Policies": { "web": {
+                "Origins": [ "https://app.example.com" ], "Methods": [ "GET", "PUT" ], "MaxAgeSeconds": 600 } } }
+            }
+            """);
+
+        var (exitCode, output) = await Cli.RunAsync("check", file);
+
+        exitCode.Should().Be(0);
+        output.Should().Contain("warning: Cors:Policies:web:Methods:0: 'GET' is CORS-safelisted").And.Contain("valid (1 warning(s))");
+    }
+
+    [Fact]
+    public async Task Every_error_is_listed_with_its_key_path_and_the_exit_code_is_1()
+    {
+        var file = Write("""
+            { "Cors": { "DefaultPolicy": "nope", "Policies": { "web": {
+                "Origins": [ "https://App.example.com/", "null" ], "AllowCredential": true } } } }
+            """);
+
+        var (exitCode, output) = await Cli.RunAsync("check", file);
+
+        exitCode.Should().Be(1);
+        output.Should().Contain("error: Cors:Policies:web:AllowCredential: 'AllowCredential' is not a CorsKit setting; did you mean 'AllowCredentials'?")
+            .And.Contain("error: Cors:Policies:web:Origins:0: 'https://App.example.com/' is not a browser-canonical origin")
+            .And.Contain("did you mean 'https://app.example.com'?")
+            .And.Contain("error: Cors:Policies:web:Origins:1: 'null' can never be allowed")
+            .And.Contain("error: Cors:DefaultPolicy: names the policy 'nope'")
+            .And.Contain("4 error(s), 0 warning(s). The app would refuse to start");
+    }
+
+    [Fact]
+    public async Task Another_section_can_be_checked_and_paths_name_it()
+    {
+        var file = Write("""{ "Security": { "Cors": { "Policies": { "web": { "Origins": [ "*" ], "AllowCredentials": true } } } } }""");
+
+        var (exitCode, output) = await Cli.RunAsync("check", file, "--section", "Security:Cors");
+
+        exitCode.Should().Be(1);
+        output.Should().Contain("error: Security:Cors:Policies:web:Origins:0: '*' cannot be combined with AllowCredentials");
+    }
+
+    [Theory]
+    [InlineData("""{ "Other": {} }""", "there is no 'Cors' section")]
+    [InlineData("""{ "Cors": { "Policies": """, "error:")]
+    public async Task A_file_without_the_section_or_with_broken_JSON_is_an_error(string json, string message)
+    {
+        var (exitCode, output) = await Cli.RunAsync("check", Write(json));
+
+        exitCode.Should().Be(1);
+        output.Should().Contain(message);
+    }
+
+    [Fact]
+    public async Task A_missing_file_is_an_error() =>
+        (await Cli.RunAsync("check", Path.Combine(_directory, "missing.json"))).Should().Be((1, $"error: {Path.Combine(_directory, "missing.json")}: no such file.{Environment.NewLine}"));
+
+    [Fact]
+    public async Task The_sample_configuration_is_valid()
+    {
+        var sample = Path.Combine(AppContext.BaseDirectory, "../../../../../samples/CorsKit.Samples.Api/appsettings.json");
+
+        var (exitCode, output) = await Cli.RunAsync("check", sample);
+
+        exitCode.Should().Be(0, output);
+    }
+}

@@ -1,0 +1,190 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace CorsKit.Cli.Tests;
+
+/// <summary>
+/// <c>corskit probe</c> against real Kestrel servers: one behind CorsKit, and deliberately broken
+/// CORS setups that a browser would reject (or that put caches at risk).
+/// </summary>
+public sealed class ProbeCommandTests : IAsyncLifetime
+{
+    private const string App = "https://app.example.com";
+
+    private WebApplication _corsKit = null!;
+    private WebApplication _broken = null!;
+
+    private string CorsKitUrl => _corsKit.Urls.Single();
+
+    private string BrokenUrl => _broken.Urls.Single();
+
+    public async Task InitializeAsync()
+    {
+        _corsKit = Server(
+            "Development",
+            services => services.AddStrictCors(o =>
+            {
+                o.AddDefaultPolicy("app", p => p.WithOrigins(App).WithMethods("PUT").WithHeaders("Content-Type").WithExposedHeaders("X-Request-Id").AllowCredentials());
+                o.AddPolicy("public", p => p.AllowAnyOrigin());
+            }),
+            app =>
+            {
+                app.UseStrictCors();
+                app.MapMethods("/items/{id}", ["GET", "PUT"], (HttpContext c) =>
+                {
+                    c.Response.Headers["X-Request-Id"] = "7";
+                    return "ok";
+                });
+                app.MapGet("/public", () => "ok").RequireStrictCors("public");
+            });
+
+        // Mistakes CorsKit refuses to make, written by hand.
+        _broken = Server("Production", _ => { }, app =>
+        {
+            app.MapGet("/star-with-credentials", (HttpContext c) =>
+            {
+                c.Response.Headers.AccessControlAllowOrigin = "*";
+                c.Response.Headers.AccessControlAllowCredentials = "true";
+                return "ok";
+            });
+            app.MapGet("/no-vary", (HttpContext c) =>
+            {
+                c.Response.Headers.AccessControlAllowOrigin = c.Request.Headers.Origin;
+                return "ok";
+            });
+            app.MapMethods("/no-allow-headers", ["OPTIONS", "PUT"], (HttpContext c) =>
+            {
+                c.Response.Headers.AccessControlAllowOrigin = c.Request.Headers.Origin;
+                c.Response.Headers.AccessControlAllowMethods = "PUT";
+                return HttpMethods.IsOptions(c.Request.Method) ? Results.NoContent() : Results.Text("ok");
+            });
+        });
+        await Task.WhenAll(_corsKit.StartAsync(), _broken.StartAsync());
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _corsKit.DisposeAsync();
+        await _broken.DisposeAsync();
+    }
+
+    private static WebApplication Server(string environment, Action<IServiceCollection> services, Action<WebApplication> map)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = environment });
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.Logging.ClearProviders();
+        services(builder.Services);
+        var app = builder.Build();
+        map(app);
+        return app;
+    }
+
+    [Fact]
+    public async Task A_JSON_PUT_from_the_allowed_origin_is_preflighted_and_readable()
+    {
+        var (exitCode, output) = await Cli.RunAsync("probe", $"{CorsKitUrl}/items/1", "--origin", App, "--method", "PUT",
+            "--header", "Content-Type: application/json", "--data", "{}", "--credentials");
+
+        exitCode.Should().Be(0, output);
+        output.Should().Contain("1. Preflight: needed because the method PUT is not CORS-safelisted and these request headers are not CORS-safelisted: content-type.")
+            .And.Contain("Access-Control-Request-Headers: content-type")
+            .And.Contain("PASS status 204 is ok (2xx)")
+            .And.Contain("PASS method PUT is allowed by Access-Control-Allow-Methods (PUT)")
+            .And.Contain("PASS request header content-type is allowed by Access-Control-Allow-Headers (Content-Type)")
+            .And.Contain("Result: READABLE. The page can read the status (200), the body and the safelisted response headers, plus X-Request-Id.");
+    }
+
+    [Fact]
+    public async Task A_simple_GET_needs_no_preflight()
+    {
+        var (exitCode, output) = await Cli.RunAsync("probe", $"{CorsKitUrl}/items/1", "--origin", App);
+
+        exitCode.Should().Be(0, output);
+        output.Should().Contain("1. Preflight: not needed").And.NotContain("-> OPTIONS");
+    }
+
+    [Fact]
+    public async Task A_header_outside_the_policy_fails_the_preflight_so_the_request_is_never_sent()
+    {
+        var (exitCode, output) = await Cli.RunAsync("probe", $"{CorsKitUrl}/items/1", "--origin", App, "--method", "PUT", "--header", "X-Trace: 1");
+
+        exitCode.Should().Be(1);
+        output.Should().Contain("FAIL status 403 is not ok").And.Contain("FAIL request header x-trace is not allowed")
+            .And.Contain("server says (fix): Add \"x-trace\" to Cors:Policies:app:Headers.")
+            .And.Contain("Result: BLOCKED. The preflight failed, so the browser does not send the request at all.")
+            .And.NotContain("2. The request");
+    }
+
+    [Fact]
+    public async Task A_disallowed_origin_cannot_read_a_GET()
+    {
+        var (exitCode, output) = await Cli.RunAsync("probe", $"{CorsKitUrl}/items/1", "--origin", "https://evil.example");
+
+        exitCode.Should().Be(1);
+        output.Should().Contain("FAIL the response has no Access-Control-Allow-Origin header")
+            .And.Contain("Result: BLOCKED. The server answered 200, but the browser hides the response from the page.");
+    }
+
+    [Fact]
+    public async Task A_public_policy_is_readable_without_credentials_but_not_with_them()
+    {
+        var anonymous = await Cli.RunAsync("probe", $"{CorsKitUrl}/public", "--origin", "https://anyone.example");
+        var credentialed = await Cli.RunAsync("probe", $"{CorsKitUrl}/public", "--origin", "https://anyone.example", "--credentials");
+
+        anonymous.ExitCode.Should().Be(0, anonymous.Output);
+        credentialed.ExitCode.Should().Be(1);
+        credentialed.Output.Should().Contain("FAIL Access-Control-Allow-Origin is '*', which a browser never accepts for a request with credentials");
+    }
+
+    [Fact]
+    public async Task A_broken_server_answering_star_with_credentials_fails_the_credentialed_check()
+    {
+        var (exitCode, output) = await Cli.RunAsync("probe", $"{BrokenUrl}/star-with-credentials", "--origin", App, "--credentials");
+
+        exitCode.Should().Be(1);
+        output.Should().Contain("FAIL Access-Control-Allow-Origin is '*', which a browser never accepts for a request with credentials");
+    }
+
+    [Fact]
+    public async Task A_broken_server_echoing_the_origin_without_Vary_is_readable_but_warned()
+    {
+        var (exitCode, output) = await Cli.RunAsync("probe", $"{BrokenUrl}/no-vary", "--origin", App);
+
+        exitCode.Should().Be(0, output);
+        output.Should().Contain("WARN the answer depends on Origin but Vary does not say so");
+    }
+
+    [Fact]
+    public async Task A_broken_server_whose_preflight_omits_Allow_Headers_fails_for_a_custom_header()
+    {
+        var (exitCode, output) = await Cli.RunAsync("probe", $"{BrokenUrl}/no-allow-headers", "--origin", App, "--method", "PUT", "--header", "X-Custom: 1");
+
+        exitCode.Should().Be(1);
+        output.Should().Contain("PASS status 204 is ok").And.Contain("PASS method PUT is allowed")
+            .And.Contain("FAIL request header x-custom is not allowed by Access-Control-Allow-Headers (absent)");
+    }
+
+    [Theory]
+    [InlineData("not a url")]
+    [InlineData("ftp://example.com/x")]
+    public async Task A_bad_URL_is_a_usage_error(string url)
+    {
+        var (exitCode, output) = await Cli.RunAsync("probe", url, "--origin", App);
+
+        exitCode.Should().Be(2);
+        output.Should().Contain("is not an absolute http(s) URL");
+    }
+
+    [Fact]
+    public async Task An_unreachable_server_is_reported_with_exit_code_2()
+    {
+        var (exitCode, output) = await Cli.RunAsync("probe", "http://127.0.0.1:1/x", "--origin", App);
+
+        exitCode.Should().Be(2);
+        output.Should().Contain("error: http://127.0.0.1:1/x");
+    }
+}

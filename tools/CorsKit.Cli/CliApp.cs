@@ -1,0 +1,73 @@
+using System.CommandLine;
+
+namespace CorsKit.Cli;
+
+/// <summary>The <c>corskit</c> command line: <c>check</c> and <c>probe</c>.</summary>
+internal static class CliApp
+{
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, HttpMessageHandler? handler = null)
+    {
+        var root = new RootCommand("corskit: check a CorsKit configuration, and probe any server's CORS answers as a browser judges them.")
+        {
+            CheckCommand(output),
+            ProbeCommand(output, error, handler),
+        };
+        return root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+    }
+
+    private static Command CheckCommand(TextWriter output)
+    {
+        var file = new Argument<string>("appsettings.json") { Description = "The configuration file to check." };
+        var section = new Option<string>("--section") { Description = "The section holding the CorsKit configuration.", DefaultValueFactory = _ => "Cors" };
+        var command = new Command("check", "Validate a configuration exactly as the app does at startup; exit 1 on errors.") { file, section };
+        command.SetAction(result => ConfigurationCheck.Run(result.GetRequiredValue(file), result.GetRequiredValue(section), output));
+        return command;
+    }
+
+    private static Command ProbeCommand(TextWriter output, TextWriter error, HttpMessageHandler? handler)
+    {
+        var url = new Argument<string>("url") { Description = "The URL a page would fetch (http or https)." };
+        var origin = new Option<string>("--origin") { Description = "The page's origin, e.g. https://app.example.com.", Required = true };
+        var method = new Option<string>("--method") { Description = "The request method (as the page writes it).", DefaultValueFactory = _ => "GET" };
+        var header = new Option<string[]>("--header") { Description = "A request header, 'Name: value' or 'Name'; repeat for more.", AllowMultipleArgumentsPerToken = false };
+        var credentials = new Option<bool>("--credentials") { Description = "Send the request as fetch(..., { credentials: 'include' }) would." };
+        var data = new Option<string?>("--data") { Description = "A request body." };
+        var command = new Command("probe", "Send the preflight (when a browser would) and the request, and judge each answer with the Fetch standard's CORS checks; exit 0 only if a page could read the response.")
+        {
+            url, origin, method, header, credentials, data,
+        };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            if (!Uri.TryCreate(result.GetRequiredValue(url), UriKind.Absolute, out var target) || target.Scheme is not ("http" or "https"))
+            {
+                await error.WriteLineAsync($"error: '{result.GetRequiredValue(url)}' is not an absolute http(s) URL.");
+                return 2;
+            }
+
+            var request = new ProbeRequest(
+                target,
+                result.GetRequiredValue(origin),
+                result.GetRequiredValue(method),
+                (result.GetValue(header) ?? []).Select(ParseHeader).ToList(),
+                result.GetValue(credentials),
+                result.GetValue(data));
+            using var http = ProbeHttp.Create(handler);
+            try
+            {
+                return await new CorsProbe(http, output).RunAsync(request, cancellationToken) ? 0 : 1;
+            }
+            catch (HttpRequestException exception)
+            {
+                await error.WriteLineAsync($"error: {request.Url}: {exception.Message}");
+                return 2;
+            }
+        });
+        return command;
+    }
+
+    private static (string Name, string Value) ParseHeader(string text)
+    {
+        var colon = text.IndexOf(':', StringComparison.Ordinal);
+        return colon < 0 ? (text.Trim(), "1") : (text[..colon].Trim(), text[(colon + 1)..].Trim());
+    }
+}

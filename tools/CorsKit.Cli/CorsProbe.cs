@@ -1,0 +1,213 @@
+namespace CorsKit.Cli;
+
+/// <summary>A cross-origin request as a page would make it.</summary>
+internal sealed record ProbeRequest(Uri Url, string Origin, string Method, IReadOnlyList<(string Name, string Value)> Headers, bool Credentials, string? Body);
+
+/// <summary>
+/// Plays the browser: sends the preflight when the Fetch standard requires one, then the actual
+/// request, judges each response with the standard's checks and prints every step. Works against
+/// any server. The result says whether a page could read the response.
+/// </summary>
+internal sealed class CorsProbe(HttpClient http, TextWriter output)
+{
+    public async Task<bool> RunAsync(ProbeRequest request, CancellationToken cancellationToken)
+    {
+        output.WriteLine($"Probing {request.Method} {request.Url} from a page on {request.Origin} (credentials: {(request.Credentials ? "include" : "omit")})");
+        var unsafeNames = FetchRules.UnsafeHeaderNames(request.Headers);
+        var reasons = new List<string>();
+        if (!FetchRules.IsSafelistedMethod(request.Method))
+        {
+            reasons.Add($"the method {request.Method} is not CORS-safelisted");
+        }
+
+        if (unsafeNames.Count > 0)
+        {
+            reasons.Add($"these request headers are not CORS-safelisted: {string.Join(", ", unsafeNames)}");
+        }
+
+        if (reasons.Count > 0)
+        {
+            output.WriteLine($"1. Preflight: needed because {string.Join(" and ", reasons)}.");
+            if (!await PreflightAsync(request, unsafeNames, cancellationToken))
+            {
+                output.WriteLine("Result: BLOCKED. The preflight failed, so the browser does not send the request at all.");
+                return false;
+            }
+        }
+        else
+        {
+            output.WriteLine("1. Preflight: not needed (a simple request: safelisted method and headers). The browser sends the request directly.");
+        }
+
+        return await ActualAsync(request, cancellationToken);
+    }
+
+    private async Task<bool> PreflightAsync(ProbeRequest request, List<string> unsafeNames, CancellationToken cancellationToken)
+    {
+        using var preflight = new HttpRequestMessage(HttpMethod.Options, request.Url);
+        preflight.Headers.TryAddWithoutValidation("Origin", request.Origin);
+        preflight.Headers.TryAddWithoutValidation("Access-Control-Request-Method", request.Method);
+        if (unsafeNames.Count > 0)
+        {
+            preflight.Headers.TryAddWithoutValidation("Access-Control-Request-Headers", string.Join(',', unsafeNames));
+        }
+
+        Print("   ->", preflight);
+        using var response = await http.SendAsync(preflight, cancellationToken);
+        Print("   <-", response);
+
+        var checks = new Checks(output);
+        var status = (int)response.StatusCode;
+        checks.Expect(status is >= 200 and <= 299, $"status {status} is ok (2xx)", $"status {status} is not ok: a preflight needs a 2xx answer");
+        var corsFailure = FetchRules.CorsCheck(Values(response, "Access-Control-Allow-Origin"), Values(response, "Access-Control-Allow-Credentials"), request.Origin, request.Credentials);
+        checks.Expect(corsFailure is null, "Access-Control-Allow-Origin and -Credentials allow this origin", corsFailure!);
+
+        var methods = FetchRules.ListValues(Values(response, "Access-Control-Allow-Methods")) ?? [];
+        var headerNames = FetchRules.ListValues(Values(response, "Access-Control-Allow-Headers")) ?? [];
+        var methodsText = methods.Count == 0 ? "absent" : string.Join(", ", methods);
+        var headersText = headerNames.Count == 0 ? "absent" : string.Join(", ", headerNames);
+        if (!FetchRules.IsSafelistedMethod(request.Method))
+        {
+            var methodAllowed = methods.Contains(request.Method, StringComparer.Ordinal) || (!request.Credentials && methods.Contains("*"));
+            checks.Expect(methodAllowed, $"method {request.Method} is allowed by Access-Control-Allow-Methods ({methodsText})",
+                $"method {request.Method} is not allowed by Access-Control-Allow-Methods ({methodsText}); methods compare case-sensitively{(request.Credentials && methods.Contains("*") ? ", and '*' is a literal with credentials" : string.Empty)}");
+        }
+
+        foreach (var name in unsafeNames)
+        {
+            var listed = headerNames.Contains(name, StringComparer.OrdinalIgnoreCase);
+            var wildcard = !request.Credentials && headerNames.Contains("*") && name != "authorization";
+            var note = name == "authorization" && headerNames.Contains("*") ? "; '*' never covers Authorization in the Fetch standard (Chromium 156 was seen accepting it anyway)" : string.Empty;
+            checks.Expect(listed || wildcard, $"request header {name} is allowed by Access-Control-Allow-Headers ({headersText})",
+                $"request header {name} is not allowed by Access-Control-Allow-Headers ({headersText}){note}");
+        }
+
+        await PrintExplanationAsync(response, cancellationToken);
+        if (checks.AllPassed)
+        {
+            var maxAge = Values(response, "Access-Control-Max-Age");
+            output.WriteLine(maxAge.Count == 1 && int.TryParse(maxAge[0], out var seconds)
+                ? $"   note: the browser may reuse this answer for {seconds} s (capped at 7200 s by Chromium, 600 s by Safari)"
+                : "   note: no Access-Control-Max-Age: browsers reuse the answer for 5 s");
+        }
+
+        return checks.AllPassed;
+    }
+
+    private async Task<bool> ActualAsync(ProbeRequest request, CancellationToken cancellationToken)
+    {
+        using var actual = new HttpRequestMessage(new HttpMethod(request.Method), request.Url);
+        actual.Headers.TryAddWithoutValidation("Origin", request.Origin);
+        if (request.Body is not null || request.Headers.Any(h => IsContentHeader(h.Name)))
+        {
+            actual.Content = new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(request.Body ?? string.Empty));
+        }
+
+        foreach (var (name, value) in request.Headers)
+        {
+            if (!actual.Headers.TryAddWithoutValidation(name, value))
+            {
+                actual.Content!.Headers.TryAddWithoutValidation(name, value);
+            }
+        }
+
+        output.WriteLine("2. The request:");
+        Print("   ->", actual);
+        using var response = await http.SendAsync(actual, cancellationToken);
+        Print("   <-", response);
+
+        var checks = new Checks(output);
+        var allowOrigin = Values(response, "Access-Control-Allow-Origin");
+        var corsFailure = FetchRules.CorsCheck(allowOrigin, Values(response, "Access-Control-Allow-Credentials"), request.Origin, request.Credentials);
+        checks.Expect(corsFailure is null, "Access-Control-Allow-Origin and -Credentials let the page read the response", corsFailure!);
+
+        var vary = FetchRules.ListValues(Values(response, "Vary")) ?? [];
+        if (allowOrigin.Count == 1 && allowOrigin[0] != "*" && !vary.Any(v => v == "*" || v.Equals("Origin", StringComparison.OrdinalIgnoreCase)))
+        {
+            output.WriteLine("   WARN the answer depends on Origin but Vary does not say so: a shared cache may serve it to another origin.");
+        }
+
+        if (!checks.AllPassed)
+        {
+            await PrintExplanationAsync(response, cancellationToken);
+            output.WriteLine(FetchRules.IsSafelistedMethod(request.Method)
+                ? $"Result: BLOCKED. The server answered {(int)response.StatusCode}, but the browser hides the response from the page."
+                : $"Result: BLOCKED. The server answered {(int)response.StatusCode} (the request reached it: CORS only hides the response).");
+            return false;
+        }
+
+        var exposed = FetchRules.ListValues(Values(response, "Access-Control-Expose-Headers")) ?? [];
+        output.WriteLine($"Result: READABLE. The page can read the status ({(int)response.StatusCode}), the body and the safelisted response headers"
+            + (exposed.Count == 0 ? "." : $", plus {string.Join(", ", exposed)}."));
+        return true;
+    }
+
+    /// <summary>Prints the detail and fix of a problem-details answer (CorsKit sends one in Development).</summary>
+    private async Task PrintExplanationAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (response.Content.Headers.ContentType?.MediaType != "application/problem+json")
+        {
+            return;
+        }
+
+        try
+        {
+            using var problem = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+            foreach (var field in new[] { "detail", "fix" })
+            {
+                if (problem.RootElement.TryGetProperty(field, out var value) && value.ValueKind == System.Text.Json.JsonValueKind.String)
+                {
+                    output.WriteLine($"   server says ({field}): {value.GetString()}");
+                }
+            }
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            output.WriteLine("   the server sent application/problem+json that is not valid JSON");
+        }
+    }
+
+    private static bool IsContentHeader(string name) =>
+        name.StartsWith("Content-", StringComparison.OrdinalIgnoreCase);
+
+    private static List<string> Values(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var values) || response.Content.Headers.TryGetValues(name, out values) ? values.ToList() : [];
+
+    private void Print(string arrow, HttpRequestMessage request)
+    {
+        output.WriteLine($"{arrow} {request.Method} {request.RequestUri}");
+        foreach (var header in request.Headers.Concat(request.Content?.Headers ?? Enumerable.Empty<KeyValuePair<string, IEnumerable<string>>>()))
+        {
+            output.WriteLine($"        {header.Key}: {string.Join(", ", header.Value)}");
+        }
+    }
+
+    private void Print(string arrow, HttpResponseMessage response)
+    {
+        output.WriteLine($"{arrow} {(int)response.StatusCode} {response.ReasonPhrase}");
+        foreach (var header in response.Headers.Concat(response.Content.Headers)
+            .Where(h => h.Key.StartsWith("Access-Control-", StringComparison.OrdinalIgnoreCase) || h.Key.Equals("Vary", StringComparison.OrdinalIgnoreCase)))
+        {
+            output.WriteLine($"        {header.Key}: {string.Join(", ", header.Value)}");
+        }
+    }
+
+    /// <summary>Prints each check as it is made and remembers whether all passed.</summary>
+    private sealed class Checks(TextWriter output)
+    {
+        public bool AllPassed { get; private set; } = true;
+
+        public void Expect(bool passed, string pass, string fail)
+        {
+            output.WriteLine(passed ? $"   PASS {pass}" : $"   FAIL {fail}");
+            AllPassed &= passed;
+        }
+    }
+}
+
+/// <summary>Creates the probe's HTTP client: no redirects followed, no cookie jar, as a single fetch() sees it.</summary>
+internal static class ProbeHttp
+{
+    public static HttpClient Create(HttpMessageHandler? handler = null) =>
+        new(handler ?? new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false }) { Timeout = TimeSpan.FromSeconds(30) };
+}
