@@ -126,7 +126,12 @@ internal sealed class CorsPolicyStore : IDisposable
         catch (Exception exception)
 #pragma warning restore CA1031
         {
-            issues.Error(RootPath, $"could not be read: {exception.Message}");
+            // The section check above usually names the value binding failed on more precisely.
+            if (!issues.HasErrors)
+            {
+                issues.Error(RootPath, $"could not be read: {exception.Message}");
+            }
+
             return new CompilationResult(null, issues);
         }
 
