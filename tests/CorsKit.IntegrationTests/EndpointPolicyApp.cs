@@ -51,13 +51,7 @@ internal sealed class EndpointPolicyApp : IAsyncDisposable
     public static async Task<EndpointPolicyApp> StartAsync(
         Action<WebApplication> configure, string json = Policies, bool useStrictCors = true, bool withUnknownPolicyController = false)
     {
-        var configuration = new MutableConfigurationSource();
-        configuration.Set(json);
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseTestServer();
-        builder.Configuration.Sources.Clear();
-        ((IConfigurationBuilder)builder.Configuration).Add(configuration);
-        builder.Logging.ClearProviders().AddFakeLogging();
+        var builder = TestHost.CreateBuilder(json, out var configuration);
         builder.Services.AddStrictCors();
         builder.Services.AddControllers().ConfigureApplicationPartManager(parts =>
         {

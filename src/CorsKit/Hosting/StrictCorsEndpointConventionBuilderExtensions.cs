@@ -17,10 +17,7 @@ public static class StrictCorsEndpointConventionBuilderExtensions
     public static TBuilder RequireStrictCors<TBuilder>(this TBuilder builder, string policyName)
         where TBuilder : IEndpointConventionBuilder
     {
-        ArgumentNullException.ThrowIfNull(builder);
-        var metadata = new StrictCorsAttribute(policyName);
-        builder.Add(endpoint => endpoint.Metadata.Add(metadata));
-        return builder;
+        return builder.WithCorsKitMetadata(new StrictCorsAttribute(policyName));
     }
 
     /// <summary>
@@ -32,10 +29,7 @@ public static class StrictCorsEndpointConventionBuilderExtensions
     public static TBuilder DisableStrictCors<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder
     {
-        ArgumentNullException.ThrowIfNull(builder);
-        var metadata = new DisableStrictCorsAttribute();
-        builder.Add(endpoint => endpoint.Metadata.Add(metadata));
-        return builder;
+        return builder.WithCorsKitMetadata(new DisableStrictCorsAttribute());
     }
 
     /// <summary>
@@ -48,8 +42,13 @@ public static class StrictCorsEndpointConventionBuilderExtensions
     public static TBuilder AllowCrossOriginFormPosts<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder
     {
+        return builder.WithCorsKitMetadata(new AllowCrossOriginFormPostsAttribute());
+    }
+
+    private static TBuilder WithCorsKitMetadata<TBuilder>(this TBuilder builder, object metadata)
+        where TBuilder : IEndpointConventionBuilder
+    {
         ArgumentNullException.ThrowIfNull(builder);
-        var metadata = new AllowCrossOriginFormPostsAttribute();
         builder.Add(endpoint => endpoint.Metadata.Add(metadata));
         return builder;
     }

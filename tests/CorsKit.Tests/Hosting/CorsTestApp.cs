@@ -55,13 +55,7 @@ internal sealed class CorsTestApp : IAsyncDisposable
 
     public static async Task<CorsTestApp> StartAsync(Action<WebApplicationBuilder> addCors, string json)
     {
-        var configuration = new MutableConfigurationSource();
-        configuration.Set(json);
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseTestServer();
-        builder.Configuration.Sources.Clear();
-        ((IConfigurationBuilder)builder.Configuration).Add(configuration);
-        builder.Logging.ClearProviders().AddFakeLogging().SetMinimumLevel(LogLevel.Debug);
+        var builder = TestHost.CreateBuilder(json, out var configuration);
         addCors(builder);
 
         var app = builder.Build();
