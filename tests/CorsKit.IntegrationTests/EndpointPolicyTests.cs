@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Cors;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using static CorsKit.Testing.ResponseContract;
@@ -207,6 +208,41 @@ public sealed class EndpointPolicyTests : IAsyncLifetime
         app.Logs.GetSnapshot().Should().ContainSingle(r => r.Id.Id == 1004 && r.Level == LogLevel.Warning)
             .Which.Message.Should().Contain("runs before app.UseRouting(): every endpoint gets the default policy");
         (await app.PolicyOfGet("/plain")).Should().Be("a");
+    }
+
+    [Fact]
+    public async Task An_error_response_gets_back_the_headers_of_the_policy_that_allowed_the_request()
+    {
+        // The exception handler clears the response and the endpoint; the restored headers must
+        // still come from the endpoint's policy "b", not from the default policy "a".
+        await using var app = await EndpointPolicyApp.StartAsync(
+            a =>
+            {
+                a.UseExceptionHandler(error => error.Run(context => context.Response.WriteAsync("error")));
+                a.UseStrictCors();
+                a.MapGet("/fails", string () => throw new InvalidOperationException("endpoint failed")).RequireStrictCors("b");
+            },
+            useStrictCors: false);
+
+        var response = await app.Client.SendAsync(Request(HttpMethod.Get, "/fails", ("Origin", "https://b.example")));
+
+        response.StatusCode.Should().Be(HttpStatusCode.InternalServerError);
+        AccessControlHeaders(response).Should().Equal(new Dictionary<string, string> { ["Access-Control-Allow-Origin"] = "https://b.example" });
+        VaryTokens(response).Should().Equal("Origin");
+        (await app.PolicyOfGet("/fails")).Should().Be("b");
+    }
+
+    [Fact]
+    public async Task A_reload_that_unsets_the_default_policy_while_EnableCors_without_a_name_is_in_use_is_refused()
+    {
+        await using var app = await EndpointPolicyApp.StartAsync(a => a.MapGet("/d", () => "ran").WithMetadata(new EnableCorsAttribute()));
+        var withoutDefault = EndpointPolicyApp.Policies.Replace("\"DefaultPolicy\": \"a\",", string.Empty, StringComparison.Ordinal);
+        withoutDefault.Should().NotContain("DefaultPolicy");
+
+        app.Configuration.Set(withoutDefault);
+
+        (await app.PolicyOfGet("/d")).Should().Be("a", "the last good policies stay");
+        app.Logs.GetSnapshot().Should().Contain(r => r.Id.Id == 1001 && r.Message.Contains("Cors:DefaultPolicy", StringComparison.Ordinal));
     }
 
     [Fact]

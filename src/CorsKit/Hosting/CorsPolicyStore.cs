@@ -22,7 +22,7 @@ internal sealed class CorsPolicyStore : IDisposable
     private readonly List<IDisposable> _subscriptions = [];
     private readonly Lock _reloadLock = new();
     private CorsPolicySet? _current;
-    private IReadOnlyDictionary<string, string> _policyNamesInUse = new Dictionary<string, string>();
+    private PoliciesInUse _policiesInUse = PoliciesInUse.None;
 
     public CorsPolicyStore(
         IOptionsFactory<StrictCorsOptions> factory,
@@ -58,12 +58,8 @@ internal sealed class CorsPolicyStore : IDisposable
     /// <summary>The configuration path messages name: the bound section's, or "Cors".</summary>
     public string RootPath => _sections.Length > 0 ? _sections[0].Path : CorsConfigurationSection.DefaultPath;
 
-    /// <summary>
-    /// Records the policy names endpoints use (name to one endpoint using it), checked when the
-    /// app started: a reload that no longer defines one of them is refused.
-    /// </summary>
-    public void RequirePolicies(IReadOnlyDictionary<string, string> policyNamesInUse) =>
-        Volatile.Write(ref _policyNamesInUse, policyNamesInUse);
+    /// <summary>Records the policies endpoints use: a reload that no longer defines one of them is refused.</summary>
+    public void RequirePolicies(PoliciesInUse policiesInUse) => Volatile.Write(ref _policiesInUse, policiesInUse);
 
     public void Dispose()
     {
@@ -137,12 +133,18 @@ internal sealed class CorsPolicyStore : IDisposable
 
         ReportPoliciesLostInBinding(options, issues);
         var result = CorsPolicyCompiler.Compile(options, RootPath, issues);
-        foreach (var (name, endpoint) in Volatile.Read(ref _policyNamesInUse))
+        var inUse = Volatile.Read(ref _policiesInUse);
+        foreach (var (name, endpoint) in inUse.Named)
         {
-            if (result.Policies?.Find(name) is null && !options.Policies.ContainsKey(name))
+            if (!options.Policies.ContainsKey(name))
             {
                 issues.Error($"{RootPath}:Policies:{name}", $"is missing, but endpoint '{endpoint}' uses it. Keep the policy, or change the endpoint and restart.");
             }
+        }
+
+        if (inUse.DefaultUsedBy is { } user && options.DefaultPolicy is null)
+        {
+            issues.Error($"{RootPath}:DefaultPolicy", $"is not set, but endpoint '{user}' uses the default policy ([EnableCors] without a name). Keep it, or name a policy on the endpoint and restart.");
         }
 
         foreach (var warning in issues.Warnings)

@@ -7,24 +7,32 @@ namespace CorsKit.Hosting;
 
 /// <summary>
 /// Checks, when the app starts, that every policy an endpoint names exists and that no endpoint
-/// carries a policy built in code (which CorsKit cannot validate); lists the names in use so that
-/// a reload dropping one of them can be refused.
+/// carries a policy built in code (which CorsKit cannot validate); lists the policies in use so
+/// that a reload dropping one of them can be refused.
 /// </summary>
 internal static class EndpointPolicyValidator
 {
-    /// <summary>The policy names endpoints use, each with one endpoint that uses it (for messages).</summary>
-    public static Dictionary<string, string> PolicyNamesInUse(IEnumerable<Endpoint> endpoints)
+    /// <summary>What the endpoints require of any later configuration.</summary>
+    public static PoliciesInUse PoliciesInUse(IEnumerable<Endpoint> endpoints)
     {
-        var inUse = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var named = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        string? defaultUsedBy = null;
         foreach (var endpoint in endpoints)
         {
-            if (SelectsPolicy(EndpointPolicies.MetadataOf(endpoint), out var name) && name is not null)
+            if (SelectsPolicy(EndpointPolicies.MetadataOf(endpoint), out var name))
             {
-                inUse.TryAdd(name, Describe(endpoint));
+                if (name is null)
+                {
+                    defaultUsedBy ??= Describe(endpoint);
+                }
+                else
+                {
+                    named.TryAdd(name, Describe(endpoint));
+                }
             }
         }
 
-        return inUse;
+        return new PoliciesInUse(named, defaultUsedBy);
     }
 
     public static List<string> Validate(IEnumerable<Endpoint> endpoints, CorsPolicySet policies, string rootPath)
@@ -61,14 +69,19 @@ internal static class EndpointPolicyValidator
     /// <summary>Whether the metadata selects a policy by name (<paramref name="name"/>), or the default one (null name).</summary>
     private static bool SelectsPolicy(ICorsMetadata? metadata, out string? name)
     {
-        (var selects, name) = metadata switch
-        {
-            StrictCorsAttribute strict => (true, strict.PolicyName),
-            IEnableCorsAttribute enable => (true, enable.PolicyName),
-            _ => (false, null),
-        };
-        return selects;
+        name = (metadata as StrictCorsAttribute)?.PolicyName ?? (metadata as IEnableCorsAttribute)?.PolicyName;
+        return metadata is StrictCorsAttribute or IEnableCorsAttribute;
     }
 
     private static string Describe(Endpoint endpoint) => endpoint.DisplayName ?? "(unnamed endpoint)";
+}
+
+/// <summary>
+/// What the endpoints require of the configuration, checked when the app started, so that a reload
+/// cannot take it away: the policy names they use, and whether one relies on the default policy
+/// (<c>[EnableCors]</c> without a name). Each comes with one endpoint, for messages.
+/// </summary>
+internal sealed record PoliciesInUse(IReadOnlyDictionary<string, string> Named, string? DefaultUsedBy)
+{
+    public static PoliciesInUse None { get; } = new(new Dictionary<string, string>(), null);
 }

@@ -35,6 +35,6 @@ internal static class StartupEndpointCheck
                 $"CorsKit cannot start ({errors.Count} problem(s) with endpoint CORS metadata):{string.Concat(errors.Select(e => $"{Environment.NewLine}  - {e}"))}");
         }
 
-        store.RequirePolicies(EndpointPolicyValidator.PolicyNamesInUse(endpoints));
+        store.RequirePolicies(EndpointPolicyValidator.PoliciesInUse(endpoints));
     }
 }

@@ -37,7 +37,7 @@ public static class StrictCorsApplicationBuilderExtensions
             var endpoints = app.ApplicationServices.GetService<EndpointDataSource>();
             var routingAfter = !routingBefore && app.Properties.ContainsKey(EndpointRouteBuilderKey);
             StartupEndpointCheck.Run(endpoints?.Endpoints ?? [], store, routingAfter, logger);
-            return new StrictCorsMiddleware(next, store, endpoints, metrics, explainDenials, logger).InvokeAsync;
+            return new StrictCorsMiddleware(next, store, metrics, explainDenials, logger).InvokeAsync;
         });
     }
 }

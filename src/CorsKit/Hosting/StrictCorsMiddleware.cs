@@ -2,7 +2,6 @@ using CorsKit.Diagnostics;
 using CorsKit.Engine;
 using CorsKit.Policies;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
 
@@ -23,17 +22,14 @@ internal sealed class StrictCorsMiddleware
     private readonly bool _explainDenials;
     private readonly ILogger _logger;
     private readonly Func<object, Task> _addVary;
-    private readonly Func<object, Task> _addVaryAndRestoreCorsHeaders;
-    private volatile bool _endpointsCarryCorsMetadata = true;
 
     /// <param name="next">The rest of the pipeline.</param>
     /// <param name="store">The policies in force.</param>
-    /// <param name="endpoints">The app's endpoints, when routing is used.</param>
     /// <param name="metrics">The CorsKit meter.</param>
     /// <param name="explainDenials">True in the Development environment: denials get a problem-details body.</param>
     /// <param name="logger">The logger.</param>
     public StrictCorsMiddleware(
-        RequestDelegate next, CorsPolicyStore store, EndpointDataSource? endpoints, Metrics metrics, bool explainDenials, ILogger<StrictCorsMiddleware> logger)
+        RequestDelegate next, CorsPolicyStore store, Metrics metrics, bool explainDenials, ILogger<StrictCorsMiddleware> logger)
     {
         _next = next;
         _store = store;
@@ -41,19 +37,12 @@ internal sealed class StrictCorsMiddleware
         _explainDenials = explainDenials;
         _logger = logger;
         _addVary = AddVary;
-        _addVaryAndRestoreCorsHeaders = AddVaryAndRestoreCorsHeaders;
-        if (endpoints is not null)
-        {
-            // Apps whose endpoints name no policy skip the endpoint lookup on every request.
-            ChangeToken.OnChange(endpoints.GetChangeToken, () => _endpointsCarryCorsMetadata = AnyCarriesCorsMetadata(endpoints));
-            _endpointsCarryCorsMetadata = AnyCarriesCorsMetadata(endpoints);
-        }
     }
 
     public Task InvokeAsync(HttpContext context)
     {
         var policies = _store.Current;
-        var metadata = MetadataOf(context);
+        var metadata = EndpointPolicies.MetadataOf(context.GetEndpoint());
         var policy = EndpointPolicies.Resolve(policies, metadata);
         var request = context.Request;
         var origin = request.Headers.Origin;
@@ -84,7 +73,7 @@ internal sealed class StrictCorsMiddleware
             if (decision.IsAllowed)
             {
                 CorsResponseWriter.WriteAllowed(context.Response.Headers, policy, origin);
-                onResponseStarting = _addVaryAndRestoreCorsHeaders;
+                onResponseStarting = policy.RestoreOnResponseStarting ??= new RestoreCorsHeaders(policy, _logger).OnResponseStarting;
                 if (!policy.AllowCredentials && _logger.IsEnabled(LogLevel.Debug) && request.Headers.Cookie.Count > 0)
                 {
                     CorsKitLog.CredentialsMismatch(_logger, policy.Name, origin);
@@ -105,20 +94,14 @@ internal sealed class StrictCorsMiddleware
 
         if (policy.VariesByOrigin)
         {
-            // The state is the context itself and the delegates are cached (which one tells what
-            // was decided), so registering allocates nothing on servers that reuse their callback
-            // list, as Kestrel does per connection.
+            // The state is the context itself and the delegates are cached (which one, and for an
+            // allowed request its policy, tells what was decided), so registering allocates nothing
+            // on servers that reuse their callback list, as Kestrel does per connection.
             context.Response.OnStarting(onResponseStarting, context);
         }
 
         return _next(context);
     }
-
-    private static bool AnyCarriesCorsMetadata(EndpointDataSource endpoints) =>
-        endpoints.Endpoints.Any(e => EndpointPolicies.MetadataOf(e) is not null);
-
-    private Microsoft.AspNetCore.Cors.Infrastructure.ICorsMetadata? MetadataOf(HttpContext context) =>
-        _endpointsCarryCorsMetadata ? EndpointPolicies.MetadataOf(context.GetEndpoint()) : null;
 
     private Task AnswerPreflight(HttpContext context, CorsPolicy policy, StringValues origin, StringValues requestMethod)
     {
@@ -154,10 +137,9 @@ internal sealed class StrictCorsMiddleware
     /// <summary>Runs as the response starts: adds Vary: Origin to whatever Vary the endpoint left.</summary>
     private Task AddVary(object state)
     {
-        var context = (HttpContext)state;
         try
         {
-            VaryHeader.Origin.AddTo(context.Response.Headers);
+            VaryHeader.Origin.AddTo(((HttpContext)state).Response.Headers);
         }
 #pragma warning disable CA1031 // A failure here must not turn the endpoint's response into a broken one.
         catch (Exception exception)
@@ -170,33 +152,33 @@ internal sealed class StrictCorsMiddleware
     }
 
     /// <summary>
-    /// Runs as the response of an allowed request starts: adds Vary: Origin, and puts the CORS
-    /// headers back if something (typically an exception handler) cleared them.
+    /// The response-start callback of requests a policy allowed: adds Vary: Origin, and puts that
+    /// policy's CORS headers back if something (typically an exception handler, which also clears
+    /// the endpoint) removed them. One instance per compiled policy, cached on it.
     /// </summary>
-    private Task AddVaryAndRestoreCorsHeaders(object state)
+    private sealed class RestoreCorsHeaders(CorsPolicy policy, ILogger logger)
     {
-        var context = (HttpContext)state;
-        try
+        public Task OnResponseStarting(object state)
         {
-            var headers = context.Response.Headers;
-            VaryHeader.Origin.AddTo(headers);
-            if (headers.AccessControlAllowOrigin.Count == 0)
+            var context = (HttpContext)state;
+            try
             {
-                var policy = EndpointPolicies.Resolve(_store.Current, MetadataOf(context));
+                var headers = context.Response.Headers;
+                VaryHeader.Origin.AddTo(headers);
                 var origin = context.Request.Headers.Origin;
-                if (CorsEngine.EvaluateActual(policy, origin).IsAllowed)
+                if (headers.AccessControlAllowOrigin.Count == 0 && CorsEngine.EvaluateActual(policy, origin).IsAllowed)
                 {
                     CorsResponseWriter.RestoreAllowed(headers, policy, origin);
                 }
             }
-        }
 #pragma warning disable CA1031 // A failure here must not turn the endpoint's response into a broken one.
-        catch (Exception exception)
+            catch (Exception exception)
 #pragma warning restore CA1031
-        {
-            CorsKitLog.ApplyHeadersFailed(_logger, exception);
-        }
+            {
+                CorsKitLog.ApplyHeadersFailed(logger, exception);
+            }
 
-        return Task.CompletedTask;
+            return Task.CompletedTask;
+        }
     }
 }
