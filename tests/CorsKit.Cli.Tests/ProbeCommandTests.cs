@@ -15,6 +15,7 @@ public sealed class ProbeCommandTests : IAsyncLifetime
 {
     private const string App = "https://app.example.com";
 
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _received = new();
     private WebApplication _corsKit = null!;
     private WebApplication _broken = null!;
 
@@ -33,6 +34,11 @@ public sealed class ProbeCommandTests : IAsyncLifetime
             }),
             app =>
             {
+                app.Use((context, next) =>
+                {
+                    _received.Enqueue($"{context.Request.Method} cookie={context.Request.Headers.Cookie}");
+                    return next(context);
+                });
                 app.UseStrictCors();
                 app.MapMethods("/items/{id}", ["GET", "PUT"], (HttpContext c) =>
                 {
@@ -60,6 +66,20 @@ public sealed class ProbeCommandTests : IAsyncLifetime
             {
                 c.Response.Headers.AccessControlAllowOrigin = c.Request.Headers.Origin;
                 c.Response.Headers.AccessControlAllowMethods = "PUT";
+                return HttpMethods.IsOptions(c.Request.Method) ? Results.NoContent() : Results.Text("ok");
+            });
+            app.MapMethods("/allow-list-not-tokens", ["OPTIONS", "PUT"], (HttpContext c) =>
+            {
+                c.Response.Headers.AccessControlAllowOrigin = c.Request.Headers.Origin;
+                c.Response.Headers.AccessControlAllowMethods = "PUT";
+                c.Response.Headers.AccessControlAllowHeaders = "X-Custom, [x-other]";
+                return HttpMethods.IsOptions(c.Request.Method) ? Results.NoContent() : Results.Text("ok");
+            });
+            app.MapMethods("/any-header", ["OPTIONS", "GET"], (HttpContext c) =>
+            {
+                _received.Enqueue($"{c.Request.Method} expires={c.Request.Headers.Expires}");
+                c.Response.Headers.AccessControlAllowOrigin = "*";
+                c.Response.Headers.AccessControlAllowHeaders = "*";
                 return HttpMethods.IsOptions(c.Request.Method) ? Results.NoContent() : Results.Text("ok");
             });
         });
@@ -186,5 +206,130 @@ public sealed class ProbeCommandTests : IAsyncLifetime
 
         exitCode.Should().Be(2);
         output.Should().Contain("error: http://127.0.0.1:1/x");
+    }
+
+    [Fact]
+    public async Task A_method_written_in_lowercase_is_normalized_as_fetch_does()
+    {
+        var (exitCode, output) = await Cli.RunAsync("probe", $"{CorsKitUrl}/items/1", "--origin", App, "--method", "put");
+
+        exitCode.Should().Be(0, output);
+        output.Should().Contain("Probing PUT ").And.Contain("Access-Control-Request-Method: PUT").And.Contain("-> PUT ");
+    }
+
+    [Fact]
+    public async Task PATCH_is_not_normalized_so_a_lowercase_patch_is_preflighted_as_written()
+    {
+        var (exitCode, output) = await Cli.RunAsync("probe", $"{CorsKitUrl}/items/1", "--origin", App, "--method", "patch");
+
+        exitCode.Should().Be(1);
+        output.Should().Contain("Access-Control-Request-Method: patch").And.Contain("FAIL method patch is not allowed");
+    }
+
+    [Theory]
+    [InlineData("Cookie: a=1", "use --cookie with --credentials")]
+    [InlineData("Origin: https://app.example.com", "forbidden request header")]
+    [InlineData("Host: example.com", "forbidden request header")]
+    [InlineData("Sec-Fetch-Site: same-origin", "forbidden request header")]
+    [InlineData("Proxy-Authorization: x", "forbidden request header")]
+    [InlineData("access-control-request-method: PUT", "forbidden request header")]
+    [InlineData("X-HTTP-Method-Override: trace", "forbidden request header")]
+    [InlineData("Bad Name: 1", "is not 'Name: value'")]
+    public async Task A_header_no_page_can_set_is_a_usage_error(string header, string message)
+    {
+        var (exitCode, output) = await Cli.RunAsync("probe", $"{CorsKitUrl}/items/1", "--origin", App, "--header", header);
+
+        exitCode.Should().Be(2);
+        output.Should().Contain(message).And.NotContain("Probing");
+        _received.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task A_method_override_header_naming_an_ordinary_method_is_a_custom_header_to_preflight()
+    {
+        var (exitCode, output) = await Cli.RunAsync("probe", $"{CorsKitUrl}/items/1", "--origin", App, "--header", "X-HTTP-Method-Override: PATCH");
+
+        exitCode.Should().Be(1);
+        output.Should().Contain("FAIL request header x-http-method-override is not allowed");
+    }
+
+    [Theory]
+    [InlineData("CONNECT")]
+    [InlineData("trace")]
+    [InlineData("TRACK")]
+    [InlineData("GET ")]
+    public async Task A_method_fetch_refuses_is_a_usage_error(string method)
+    {
+        var (exitCode, output) = await Cli.RunAsync("probe", $"{CorsKitUrl}/items/1", "--origin", App, "--method", method);
+
+        exitCode.Should().Be(2);
+        output.Should().Contain("--method");
+        _received.Should().BeEmpty();
+    }
+
+    [Theory]
+    [InlineData("https://App.example.com", "uppercase letters", "'https://app.example.com'")]
+    [InlineData("https://app.example.com/", "a path, query or trailing slash", "'https://app.example.com'")]
+    [InlineData("https://app.example.com:443", "the scheme's default port", "'https://app.example.com'")]
+    [InlineData("app.example.com", "not of the form scheme://host[:port]", "e.g. https://app.example.com")]
+    public async Task An_origin_no_browser_sends_is_a_usage_error_with_the_canonical_form(string origin, string problem, string suggestion)
+    {
+        var (exitCode, output) = await Cli.RunAsync("probe", $"{CorsKitUrl}/items/1", "--origin", origin);
+
+        exitCode.Should().Be(2);
+        output.Should().Contain($"--origin '{origin}' is not an origin as a browser sends it").And.Contain(problem).And.Contain(suggestion);
+        _received.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task The_opaque_origin_null_can_be_probed_and_CorsKit_never_allows_it()
+    {
+        var (exitCode, output) = await Cli.RunAsync("probe", $"{CorsKitUrl}/public", "--origin", "null");
+
+        exitCode.Should().Be(1);
+        output.Should().Contain("Origin: null").And.Contain("FAIL the response has no Access-Control-Allow-Origin header");
+    }
+
+    [Fact]
+    public async Task A_cookie_is_sent_with_the_request_but_never_with_the_preflight()
+    {
+        var (exitCode, output) = await Cli.RunAsync("probe", $"{CorsKitUrl}/items/1", "--origin", App, "--method", "PUT",
+            "--credentials", "--cookie", "session=abc", "--cookie", "theme=dark");
+
+        exitCode.Should().Be(0, output);
+        _received.Should().Equal("OPTIONS cookie=", "PUT cookie=session=abc; theme=dark");
+    }
+
+    [Theory]
+    [InlineData(new[] { "--cookie", "session=abc" }, "--cookie needs --credentials")]
+    [InlineData(new[] { "--credentials", "--cookie", "session" }, "is not 'name=value'")]
+    [InlineData(new[] { "--credentials", "--cookie", "a=1; b=2" }, "is not 'name=value'")]
+    public async Task A_bad_cookie_is_a_usage_error(string[] arguments, string message)
+    {
+        var (exitCode, output) = await Cli.RunAsync(["probe", $"{CorsKitUrl}/items/1", "--origin", App, .. arguments]);
+
+        exitCode.Should().Be(2);
+        output.Should().Contain(message);
+        _received.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task A_preflight_whose_Allow_Headers_is_not_a_list_of_names_fails_even_for_a_listed_header()
+    {
+        var (exitCode, output) = await Cli.RunAsync("probe", $"{BrokenUrl}/allow-list-not-tokens", "--origin", App, "--method", "PUT", "--header", "X-Custom: 1");
+
+        exitCode.Should().Be(1);
+        output.Should().Contain("FAIL Access-Control-Allow-Headers is not a comma-separated list of header names")
+            .And.Contain("PASS request header x-custom is allowed").And.Contain("Result: BLOCKED. The preflight failed");
+    }
+
+    [Fact]
+    public async Task A_content_header_that_does_not_start_with_Content_is_sent_without_a_body()
+    {
+        var (exitCode, output) = await Cli.RunAsync("probe", $"{BrokenUrl}/any-header", "--origin", App, "--header", "Expires: 0");
+
+        exitCode.Should().Be(0, output);
+        output.Should().Contain("Access-Control-Request-Headers: expires").And.Contain("PASS request header expires is allowed");
+        _received.Should().Equal("OPTIONS expires=", "GET expires=0");
     }
 }

@@ -27,30 +27,32 @@ internal static class CliApp
     private static Command ProbeCommand(TextWriter output, TextWriter error, HttpMessageHandler? handler)
     {
         var url = new Argument<string>("url") { Description = "The URL a page would fetch (http or https)." };
-        var origin = new Option<string>("--origin") { Description = "The page's origin, e.g. https://app.example.com.", Required = true };
+        var origin = new Option<string>("--origin") { Description = "The page's origin as a browser sends it, e.g. https://app.example.com, or null for an opaque origin.", Required = true };
         var method = new Option<string>("--method") { Description = "The request method (as the page writes it).", DefaultValueFactory = _ => "GET" };
         var header = new Option<string[]>("--header") { Description = "A request header, 'Name: value' or 'Name'; repeat for more.", AllowMultipleArgumentsPerToken = false };
         var credentials = new Option<bool>("--credentials") { Description = "Send the request as fetch(..., { credentials: 'include' }) would." };
+        var cookie = new Option<string[]>("--cookie") { Description = "A cookie 'name=value' the browser holds for the URL, sent with the request (not the preflight); needs --credentials; repeat for more.", AllowMultipleArgumentsPerToken = false };
         var data = new Option<string?>("--data") { Description = "A request body." };
         var command = new Command("probe", "Send the preflight (when a browser would) and the request, and judge each answer with the Fetch standard's CORS checks; exit 0 only if a page could read the response.")
         {
-            url, origin, method, header, credentials, data,
+            url, origin, method, header, credentials, cookie, data,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
-            if (!Uri.TryCreate(result.GetRequiredValue(url), UriKind.Absolute, out var target) || target.Scheme is not ("http" or "https"))
+            var (request, problem) = ProbeRequestParser.Parse(
+                result.GetRequiredValue(url),
+                result.GetRequiredValue(origin),
+                result.GetRequiredValue(method),
+                result.GetValue(header) ?? [],
+                result.GetValue(credentials),
+                result.GetValue(cookie) ?? [],
+                result.GetValue(data));
+            if (request is null)
             {
-                await error.WriteLineAsync($"error: '{result.GetRequiredValue(url)}' is not an absolute http(s) URL.");
+                await error.WriteLineAsync($"error: {problem}");
                 return 2;
             }
 
-            var request = new ProbeRequest(
-                target,
-                result.GetRequiredValue(origin),
-                result.GetRequiredValue(method),
-                (result.GetValue(header) ?? []).Select(ParseHeader).ToList(),
-                result.GetValue(credentials),
-                result.GetValue(data));
             using var http = ProbeHttp.Create(handler);
             try
             {
@@ -63,11 +65,5 @@ internal static class CliApp
             }
         });
         return command;
-    }
-
-    private static (string Name, string Value) ParseHeader(string text)
-    {
-        var colon = text.IndexOf(':', StringComparison.Ordinal);
-        return colon < 0 ? (text.Trim(), "1") : (text[..colon].Trim(), text[(colon + 1)..].Trim());
     }
 }

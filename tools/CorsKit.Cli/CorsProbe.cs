@@ -1,7 +1,8 @@
 namespace CorsKit.Cli;
 
 /// <summary>A cross-origin request as a page would make it.</summary>
-internal sealed record ProbeRequest(Uri Url, string Origin, string Method, IReadOnlyList<(string Name, string Value)> Headers, bool Credentials, string? Body);
+internal sealed record ProbeRequest(
+    Uri Url, string Origin, string Method, IReadOnlyList<(string Name, string Value)> Headers, bool Credentials, IReadOnlyList<string> Cookies, string? Body);
 
 /// <summary>
 /// Plays the browser: sends the preflight when the Fetch standard requires one, then the actual
@@ -62,8 +63,17 @@ internal sealed class CorsProbe(HttpClient http, TextWriter output)
         var corsFailure = FetchRules.CorsCheck(Values(response, "Access-Control-Allow-Origin"), Values(response, "Access-Control-Allow-Credentials"), request.Origin, request.Credentials);
         checks.Expect(corsFailure is null, "Access-Control-Allow-Origin and -Credentials allow this origin", corsFailure!);
 
-        var methods = FetchRules.ListValues(Values(response, "Access-Control-Allow-Methods")) ?? [];
-        var headerNames = FetchRules.ListValues(Values(response, "Access-Control-Allow-Headers")) ?? [];
+        var methodsValid = FetchRules.TryTokenList(Values(response, "Access-Control-Allow-Methods"), out var methods);
+        var headersValid = FetchRules.TryTokenList(Values(response, "Access-Control-Allow-Headers"), out var headerNames);
+        if (!methodsValid)
+        {
+            checks.Fail("Access-Control-Allow-Methods is not a comma-separated list of methods, so the browser rejects the whole preflight");
+        }
+
+        if (!headersValid)
+        {
+            checks.Fail("Access-Control-Allow-Headers is not a comma-separated list of header names, so the browser rejects the whole preflight");
+        }
         var methodsText = methods.Count == 0 ? "absent" : string.Join(", ", methods);
         var headersText = headerNames.Count == 0 ? "absent" : string.Join(", ", headerNames);
         if (!FetchRules.IsSafelistedMethod(request.Method))
@@ -98,17 +108,24 @@ internal sealed class CorsProbe(HttpClient http, TextWriter output)
     {
         using var actual = new HttpRequestMessage(new HttpMethod(request.Method), request.Url);
         actual.Headers.TryAddWithoutValidation("Origin", request.Origin);
-        if (request.Body is not null || request.Headers.Any(h => IsContentHeader(h.Name)))
+        if (request.Body is not null)
         {
-            actual.Content = new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(request.Body ?? string.Empty));
+            actual.Content = new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(request.Body));
         }
 
         foreach (var (name, value) in request.Headers)
         {
+            // HttpClient keeps content headers (Content-*, Expires, Allow, Last-Modified) on the content.
             if (!actual.Headers.TryAddWithoutValidation(name, value))
             {
-                actual.Content!.Headers.TryAddWithoutValidation(name, value);
+                actual.Content ??= new ByteArrayContent([]);
+                actual.Content.Headers.TryAddWithoutValidation(name, value);
             }
+        }
+
+        if (request.Cookies.Count > 0)
+        {
+            actual.Headers.TryAddWithoutValidation("Cookie", string.Join("; ", request.Cookies));
         }
 
         output.WriteLine("2. The request:");
@@ -121,7 +138,7 @@ internal sealed class CorsProbe(HttpClient http, TextWriter output)
         var corsFailure = FetchRules.CorsCheck(allowOrigin, Values(response, "Access-Control-Allow-Credentials"), request.Origin, request.Credentials);
         checks.Expect(corsFailure is null, "Access-Control-Allow-Origin and -Credentials let the page read the response", corsFailure!);
 
-        var vary = FetchRules.ListValues(Values(response, "Vary")) ?? [];
+        var vary = FetchRules.ListValues(Values(response, "Vary"));
         if (allowOrigin.Count == 1 && allowOrigin[0] != "*" && !vary.Any(v => v == "*" || v.Equals("Origin", StringComparison.OrdinalIgnoreCase)))
         {
             output.WriteLine("   WARN the answer depends on Origin but Vary does not say so: a shared cache may serve it to another origin.");
@@ -136,7 +153,12 @@ internal sealed class CorsProbe(HttpClient http, TextWriter output)
             return false;
         }
 
-        var exposed = FetchRules.ListValues(Values(response, "Access-Control-Expose-Headers")) ?? [];
+        if (!FetchRules.TryTokenList(Values(response, "Access-Control-Expose-Headers"), out var exposed))
+        {
+            output.WriteLine("   WARN Access-Control-Expose-Headers is not a comma-separated list of header names: the browser exposes none of them.");
+            exposed = [];
+        }
+
         output.WriteLine($"Result: READABLE. The page can read the status ({(int)response.StatusCode}), the body and the safelisted response headers"
             + (exposed.Count == 0 ? "." : $", plus {string.Join(", ", exposed)}."));
         return true;
@@ -166,9 +188,6 @@ internal sealed class CorsProbe(HttpClient http, TextWriter output)
             output.WriteLine("   the server sent application/problem+json that is not valid JSON");
         }
     }
-
-    private static bool IsContentHeader(string name) =>
-        name.StartsWith("Content-", StringComparison.OrdinalIgnoreCase);
 
     private static List<string> Values(HttpResponseMessage response, string name) =>
         response.Headers.TryGetValues(name, out var values) || response.Content.Headers.TryGetValues(name, out values) ? values.ToList() : [];
@@ -202,6 +221,8 @@ internal sealed class CorsProbe(HttpClient http, TextWriter output)
             output.WriteLine(passed ? $"   PASS {pass}" : $"   FAIL {fail}");
             AllPassed &= passed;
         }
+
+        public void Fail(string fail) => Expect(false, string.Empty, fail);
     }
 }
 

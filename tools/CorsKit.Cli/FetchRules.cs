@@ -1,16 +1,54 @@
+using System.Globalization;
+
 namespace CorsKit.Cli;
 
 /// <summary>
 /// The parts of the WHATWG Fetch standard a browser applies to a cross-origin request: which
-/// requests need a preflight, and how preflight and actual responses are judged. Written from
-/// the standard, independently of CorsKit's server-side engine, so it can judge any server.
+/// requests a page may make at all, which need a preflight, and how preflight and actual
+/// responses are judged. Written from the standard, independently of CorsKit's server-side
+/// engine, so it can judge any server.
 /// </summary>
 internal static class FetchRules
 {
     private static readonly string[] SafelistedMethods = ["GET", "HEAD", "POST"];
+    private static readonly string[] NormalizedMethods = ["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"];
+    private static readonly string[] ForbiddenMethods = ["CONNECT", "TRACE", "TRACK"];
     private static readonly string[] SafelistedContentTypes = ["application/x-www-form-urlencoded", "multipart/form-data", "text/plain"];
 
+    private static readonly HashSet<string> ForbiddenHeaderNames = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Accept-Charset", "Accept-Encoding", "Access-Control-Request-Headers", "Access-Control-Request-Method",
+        "Connection", "Content-Length", "Cookie", "Cookie2", "Date", "DNT", "Expect", "Host", "Keep-Alive",
+        "Origin", "Referer", "Set-Cookie", "TE", "Trailer", "Transfer-Encoding", "Upgrade", "Via",
+    };
+
+    private static readonly HashSet<string> MethodOverrideHeaderNames = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "X-HTTP-Method", "X-HTTP-Method-Override", "X-Method-Override",
+    };
+
     public static bool IsSafelistedMethod(string method) => SafelistedMethods.Contains(method, StringComparer.Ordinal);
+
+    /// <summary>Fetch's method normalization: the six well-known methods are uppercased, every other method (PATCH too) is sent as written.</summary>
+    public static string NormalizeMethod(string method) =>
+        NormalizedMethods.FirstOrDefault(m => m.Equals(method, StringComparison.OrdinalIgnoreCase)) ?? method;
+
+    /// <summary>CONNECT, TRACE and TRACK, in any case: <c>fetch()</c> throws before sending anything.</summary>
+    public static bool IsForbiddenMethod(string method) => ForbiddenMethods.Contains(method, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Fetch's "forbidden request-header": a header only the browser may set, which <c>fetch()</c>
+    /// silently drops. Includes the method-override headers when they name a forbidden method.
+    /// </summary>
+    public static bool IsForbiddenRequestHeader(string name, string value) =>
+        ForbiddenHeaderNames.Contains(name)
+        || name.StartsWith("Proxy-", StringComparison.OrdinalIgnoreCase)
+        || name.StartsWith("Sec-", StringComparison.OrdinalIgnoreCase)
+        || (MethodOverrideHeaderNames.Contains(name) && value.Split(',').Any(m => IsForbiddenMethod(m.Trim(' ', '\t'))));
+
+    /// <summary>RFC 9110 token: what a method or a header name must be.</summary>
+    public static bool IsToken(string text) =>
+        text.Length > 0 && text.All(c => char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-.^_`|~".Contains(c, StringComparison.Ordinal));
 
     /// <summary>Fetch's "CORS-safelisted request-header": a name with a value simple enough to need no preflight.</summary>
     public static bool IsSafelistedRequestHeader(string name, string value)
@@ -37,11 +75,15 @@ internal static class FetchRules
         }
     }
 
-    /// <summary>The CORS-unsafe request-header names, lowercased, sorted and unique: the Access-Control-Request-Headers value.</summary>
+    /// <summary>
+    /// Fetch's "CORS-unsafe request-header names", lowercased, sorted and unique: the
+    /// Access-Control-Request-Headers value. Names must be unique (a browser combines repeated
+    /// headers into one value), so Fetch's 1024-character bound on the safelisted values together
+    /// can never be reached: five safelisted names of at most 128 characters each.
+    /// </summary>
     public static List<string> UnsafeHeaderNames(IEnumerable<(string Name, string Value)> headers) =>
         headers.Where(h => !IsSafelistedRequestHeader(h.Name, h.Value))
             .Select(h => h.Name.ToLowerInvariant())
-            .Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal)
             .ToList();
 
@@ -82,13 +124,24 @@ internal static class FetchRules
         return null;
     }
 
-    /// <summary>Splits a header's values into list items (Fetch's "extract header list values"), or null when absent.</summary>
-    public static List<string>? ListValues(IReadOnlyList<string> values) =>
-        values.Count == 0 ? null : values.SelectMany(v => v.Split(',')).Select(v => v.Trim(' ', '\t')).Where(v => v.Length > 0).ToList();
+    /// <summary>Splits a header's values into comma-separated items, empty when absent.</summary>
+    public static List<string> ListValues(IReadOnlyList<string> values) =>
+        values.SelectMany(v => v.Split(',')).Select(v => v.Trim(' ', '\t')).Where(v => v.Length > 0).ToList();
+
+    /// <summary>
+    /// Fetch's "extract header list values" for a list of tokens (methods or header names):
+    /// false when an item is not a token, which a browser treats as a failure.
+    /// </summary>
+    public static bool TryTokenList(IReadOnlyList<string> values, out List<string> items)
+    {
+        items = ListValues(values);
+        return items.All(IsToken);
+    }
 
     private static bool IsUnsafeRequestHeaderByte(char c) =>
         (c < 0x20 && c != '\t') || c == 0x7F || "\"():<>?@[\\]{}".Contains(c, StringComparison.Ordinal);
 
+    /// <summary>Fetch's "simple range header value": <c>bytes=start-</c> or <c>bytes=start-end</c>, never a suffix range.</summary>
     private static bool IsSimpleRange(string value)
     {
         if (!value.StartsWith("bytes=", StringComparison.Ordinal))
@@ -97,7 +150,14 @@ internal static class FetchRules
         }
 
         var parts = value["bytes=".Length..].Split('-');
-        return parts.Length == 2 && parts[0].Length > 0 && parts[0].All(char.IsAsciiDigit) && parts[1].All(char.IsAsciiDigit)
-            && (parts[1].Length == 0 || long.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture) <= long.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture));
+        if (parts.Length != 2 || !IsDigits(parts[0]) || !long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var start))
+        {
+            return false;
+        }
+
+        return parts[1].Length == 0
+            || (IsDigits(parts[1]) && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var end) && start <= end);
     }
+
+    private static bool IsDigits(string text) => text.Length > 0 && text.All(char.IsAsciiDigit);
 }
