@@ -33,8 +33,20 @@ public sealed class ItemStore
         return item;
     }
 
-    public Item? Replace(int id, string name) =>
-        _items.ContainsKey(id) ? _items[id] = new Item(id, name) : null;
+    /// <summary>Replaces an existing item; never brings back one deleted concurrently.</summary>
+    public Item? Replace(int id, string name)
+    {
+        var replacement = new Item(id, name);
+        while (_items.TryGetValue(id, out var current))
+        {
+            if (_items.TryUpdate(id, replacement, current))
+            {
+                return replacement;
+            }
+        }
+
+        return null;
+    }
 
     public bool Remove(int id) => _items.TryRemove(id, out _);
 

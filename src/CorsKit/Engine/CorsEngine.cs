@@ -70,8 +70,8 @@ internal static class CorsEngine
 
         // Listed names are valid tokens, so only the wildcard needs the request's syntax checked.
         var method = requested[0] ?? string.Empty;
-        if (SafeMethods.IsCorsSafelisted(method) || methods.Contains(method)
-            || (methods.ContainsWildcard && HttpToken.IsValid(method) && !SafeMethods.IsForbidden(method)))
+        if (HttpMethodRules.IsCorsSafelisted(method) || methods.Contains(method)
+            || (methods.ContainsWildcard && HttpToken.IsValid(method) && !HttpMethodRules.IsForbidden(method)))
         {
             return true;
         }

@@ -42,7 +42,7 @@ internal static class CrossOriginGuard
     /// </summary>
     public static CorsDecision Evaluate(CorsPolicy policy, CorsDecision decision, in GuardRequest request, bool acceptsCrossOriginFormPosts)
     {
-        if (SafeMethods.IsSafe(request.Method))
+        if (HttpMethodRules.IsSafe(request.Method))
         {
             return decision;
         }

@@ -28,7 +28,7 @@ public static class StrictCorsApplicationBuilderExtensions
         var store = app.ApplicationServices.GetService<CorsPolicyStore>()
             ?? throw new InvalidOperationException("UseStrictCors() requires builder.Services.AddStrictCors() to be called first.");
         var logger = app.ApplicationServices.GetRequiredService<ILogger<StrictCorsMiddleware>>();
-        var metrics = app.ApplicationServices.GetRequiredService<Metrics>();
+        var metrics = app.ApplicationServices.GetRequiredService<CorsKitMetrics>();
         var explainDenials = app.ApplicationServices.GetService<IHostEnvironment>()?.IsDevelopment() == true;
         var routingBefore = app.Properties.ContainsKey(EndpointRouteBuilderKey);
         return app.Use(next =>

@@ -18,7 +18,7 @@ internal sealed class StrictCorsMiddleware
 {
     private readonly RequestDelegate _next;
     private readonly CorsPolicyStore _store;
-    private readonly Metrics _metrics;
+    private readonly CorsKitMetrics _metrics;
     private readonly bool _explainDenials;
     private readonly ILogger _logger;
     private readonly Func<object, Task> _addVary;
@@ -29,7 +29,7 @@ internal sealed class StrictCorsMiddleware
     /// <param name="explainDenials">True in the Development environment: denials get a problem-details body.</param>
     /// <param name="logger">The logger.</param>
     public StrictCorsMiddleware(
-        RequestDelegate next, CorsPolicyStore store, Metrics metrics, bool explainDenials, ILogger<StrictCorsMiddleware> logger)
+        RequestDelegate next, CorsPolicyStore store, CorsKitMetrics metrics, bool explainDenials, ILogger<StrictCorsMiddleware> logger)
     {
         _next = next;
         _store = store;
@@ -59,7 +59,7 @@ internal sealed class StrictCorsMiddleware
             }
 
             var decision = CorsEngine.EvaluateActual(policy, origin);
-            if (policies.BlockCrossOriginUnsafeRequests && !SafeMethods.IsSafe(request.Method) && Blocks(context, policy, decision) is { } blocked)
+            if (policies.BlockCrossOriginUnsafeRequests && !HttpMethodRules.IsSafe(request.Method) && Blocks(context, policy, decision) is { } blocked)
             {
                 _metrics.Record(blocked, policy.Name);
                 CorsKitLog.Blocked(_logger, policy.Name, blocked, request.Method, origin);

@@ -53,7 +53,7 @@ public static class StrictCorsServiceCollectionExtensions
     {
         services.TryAddSingleton<CorsPolicyStore>();
         services.AddMetrics();
-        services.TryAddSingleton<Metrics>();
+        services.TryAddSingleton<CorsKitMetrics>();
         services.AddOptions<StrictCorsStartupCheck>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StrictCorsStartupCheck>, StartupValidation>());
         return services;

@@ -13,7 +13,7 @@ internal static class NameListsValidator
     public static NameSet Methods(StrictCorsPolicyOptions policy, string path, ConfigurationIssues issues) =>
         Validate(policy.Methods, policy, $"{path}:Methods", StringComparer.Ordinal, issues, (method, entryPath) =>
         {
-            if (SafeMethods.IsForbidden(method))
+            if (HttpMethodRules.IsForbidden(method))
             {
                 issues.Error(entryPath, $"'{method}' can never be sent by fetch() or XMLHttpRequest; remove it.");
                 return false;
@@ -26,7 +26,7 @@ internal static class NameListsValidator
                 return false;
             }
 
-            if (SafeMethods.IsCorsSafelisted(method))
+            if (HttpMethodRules.IsCorsSafelisted(method))
             {
                 issues.Warning(entryPath, $"'{method}' is CORS-safelisted: browsers never preflight it and CorsKit always allows it for allowed origins; listing it is unnecessary.");
             }

@@ -10,7 +10,7 @@ internal static class OriginsValidator
     /// <summary>The valid entries of one policy's Origins list.</summary>
     public sealed record Result(IReadOnlyList<string> Exact, IReadOnlyList<OriginPattern> Patterns, bool AllowsAny);
 
-    public static Result Validate(StrictCorsPolicyOptions policy, string path, ConfigurationIssues issues)
+    public static Result Validate(StrictCorsPolicyOptions policy, string path, int maxOriginLength, ConfigurationIssues issues)
     {
         var origins = policy.Origins;
         var exact = new List<string>();
@@ -43,20 +43,35 @@ internal static class OriginsValidator
                 issues.Error(entryPath, "'null' can never be allowed: it is the origin of sandboxed iframes, file: pages and redirected requests, "
                     + "so any site can send it. Serve the page from a real origin and list that origin instead.");
             }
-            else if (OriginPattern.LooksLikePattern(entry) || entry.Contains('*', StringComparison.Ordinal))
+            else if (entry.Contains('*', StringComparison.Ordinal))
             {
-                if (ValidatePattern(policy, entry, entryPath, issues) is { } pattern)
+                if (ValidatePattern(policy, entry, entryPath, issues) is { } pattern && FitsMaxLength(entry, entryPath, maxOriginLength, issues))
                 {
                     patterns.Add(pattern);
                 }
             }
-            else if (ValidateExact(policy, entry, entryPath, issues))
+            else if (ValidateExact(policy, entry, entryPath, issues) && FitsMaxLength(entry, entryPath, maxOriginLength, issues))
             {
                 exact.Add(entry);
             }
         }
 
         return new Result(exact, patterns, allowsAny);
+    }
+
+    /// <summary>
+    /// Requests whose Origin is longer than MaxOriginLength are denied unread, so a longer entry
+    /// could never match; nor could a longer pattern, since every origin it matches is at least as long.
+    /// </summary>
+    private static bool FitsMaxLength(string entry, string entryPath, int maxOriginLength, ConfigurationIssues issues)
+    {
+        if (entry.Length <= maxOriginLength)
+        {
+            return true;
+        }
+
+        issues.Error(entryPath, $"'{entry}' is longer than MaxOriginLength ({maxOriginLength}) and could never match: raise MaxOriginLength.");
+        return false;
     }
 
     private static bool ValidateAny(StrictCorsPolicyOptions policy, string path, ConfigurationIssues issues)

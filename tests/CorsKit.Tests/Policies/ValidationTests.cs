@@ -214,13 +214,22 @@ public class ValidationTests
         error.Message.Should().Contain("must be a positive number of characters");
     }
 
-    [Fact]
-    public void An_origin_longer_than_the_max_origin_length_is_refused_because_it_could_never_match()
+    [Theory]
+    [InlineData("https://app.example.com")]
+    [InlineData("https://*.example.com")]
+    public void An_origin_or_pattern_longer_than_the_max_origin_length_is_refused_because_it_could_never_match(string entry)
     {
-        var options = new StrictCorsOptions { MaxOriginLength = 20 }.AddDefaultPolicy("web", p => p.WithOrigins("https://app.example.com"));
+        var options = new StrictCorsOptions { MaxOriginLength = 20 }.AddDefaultPolicy("web", p => p.WithOrigins("https://a.io", entry));
         var error = TestPolicies.Validate(options).Issues.Errors.Should().ContainSingle().Subject;
-        error.Path.Should().Be("Cors:Policies:web:Origins");
-        error.Message.Should().Contain("longer than MaxOriginLength (20) and could never match");
+        error.Path.Should().Be("Cors:Policies:web:Origins:1");
+        error.Message.Should().Be($"'{entry}' is longer than MaxOriginLength (20) and could never match: raise MaxOriginLength.");
+    }
+
+    [Fact]
+    public void An_origin_exactly_as_long_as_the_max_origin_length_is_accepted()
+    {
+        var options = new StrictCorsOptions { MaxOriginLength = 23 }.AddDefaultPolicy("web", p => p.WithOrigins("https://app.example.com"));
+        TestPolicies.Validate(options).Issues.Errors.Should().BeEmpty();
     }
 
     [Fact]

@@ -4,7 +4,7 @@ namespace CorsKit.Engine;
 /// Method classes from the Fetch standard and RFC 9110. Comparisons are exact (case-sensitive):
 /// browsers normalize these methods to uppercase, so any other spelling came from elsewhere.
 /// </summary>
-internal static class SafeMethods
+internal static class HttpMethodRules
 {
     /// <summary>GET, HEAD and POST: a browser never needs a preflight to send them.</summary>
     public static bool IsCorsSafelisted(ReadOnlySpan<char> method) => method is "GET" or "HEAD" or "POST";

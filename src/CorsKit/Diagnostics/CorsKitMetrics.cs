@@ -10,14 +10,14 @@ namespace CorsKit.Diagnostics;
 /// policy names), never from the request: an Origin tag would have unbounded cardinality.
 /// Recording allocates nothing, and costs one check when nobody listens.
 /// </summary>
-internal sealed class Metrics
+internal sealed class CorsKitMetrics
 {
     public const string MeterName = "CorsKit";
     public const string RequestsCounter = "corskit.requests";
 
     private readonly Counter<long> _requests;
 
-    public Metrics(IMeterFactory meterFactory)
+    public CorsKitMetrics(IMeterFactory meterFactory)
     {
         var meter = meterFactory.Create(MeterName);
         _requests = meter.CreateCounter<long>(RequestsCounter, unit: "{request}", description: "Requests seen by CorsKit, by kind, result, policy and reason.");
