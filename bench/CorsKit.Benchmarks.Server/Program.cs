@@ -64,4 +64,6 @@ else if (mode == "headers")
 }
 
 app.MapGet("/api/data", () => Results.Text("""{"message":"Securely Connected!"}""", "application/json"));
+// Bytes allocated by the whole process so far, for bench/e2e/allocations.sh.
+app.MapGet("/allocated-bytes", () => GC.GetTotalAllocatedBytes(precise: true).ToString(System.Globalization.CultureInfo.InvariantCulture));
 app.Run();

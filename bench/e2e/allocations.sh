@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Bytes allocated per request by a real Kestrel server, for each mode of the end-to-end server
+# (see run.sh): warm up with wrk, read the process's total allocated bytes, drive a bounded wrk
+# run, read it again, divide by the requests wrk completed. The difference between modes is what
+# each CORS middleware allocates per request on a real server.
+#
+#   bench/e2e/allocations.sh          # about 1 minute
+#
+# Needs wrk and curl. Sends traffic to 127.0.0.1 only, 8 s per mode.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+PORT=${PORT:-5094}
+command -v wrk >/dev/null || { echo "wrk is not installed: apt-get install -y wrk" >&2; exit 1; }
+dotnet build -c Release -v q -nologo bench/CorsKit.Benchmarks.Server >/dev/null
+server_dll=bench/CorsKit.Benchmarks.Server/bin/Release/net10.0/CorsKit.Benchmarks.Server.dll
+url="http://127.0.0.1:$PORT"
+drive() { wrk -t1 -c32 -d"$1" -H "Origin: https://app.example.com" "$url/api/data"; }
+
+echo "| Mode | Requests | Bytes allocated per request |"
+echo "|---|---:|---:|"
+for mode in corskit framework headers none; do
+  dotnet "$server_dll" "$mode" "$PORT" >/dev/null 2>&1 &
+  pid=$!
+  trap 'kill $pid 2>/dev/null || true' EXIT
+  for _ in $(seq 50); do curl -sf "$url/allocated-bytes" >/dev/null && break; sleep 0.2; done
+  drive 3s >/dev/null
+  before=$(curl -sf "$url/allocated-bytes")
+  requests=$(drive 5s | awk '/requests in/ {print $1}')
+  after=$(curl -sf "$url/allocated-bytes")
+  echo "| $mode | $requests | $(( (after - before) / requests )) |"
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+done
