@@ -15,19 +15,31 @@ command -v wrk >/dev/null || { echo "wrk is not installed: apt-get install -y wr
 dotnet build -c Release -v q -nologo bench/CorsKit.Benchmarks.Server >/dev/null
 server_dll=bench/CorsKit.Benchmarks.Server/bin/Release/net10.0/CorsKit.Benchmarks.Server.dll
 url="http://127.0.0.1:$PORT"
-drive() { wrk -t1 -c32 -d"$1" -H "Origin: https://app.example.com" "$url/api/data"; }
+pid=
+trap '[[ -n $pid ]] && kill "$pid" 2>/dev/null' EXIT INT TERM
+fail() { echo "$1" >&2; exit 1; }
+
+# Prints the number of requests served; fails on socket errors or non-2xx answers.
+drive() {
+  local report
+  report=$(wrk -t1 -c32 -d"$1" -H "Origin: https://app.example.com" "$url/api/data")
+  ! grep -qE "Socket errors|Non-2xx" <<<"$report" || fail "wrk reported errors: $report"
+  awk '/requests in/ {print $1}' <<<"$report"
+}
 
 echo "| Mode | Requests | Bytes allocated per request |"
 echo "|---|---:|---:|"
 for mode in corskit framework headers none; do
   dotnet "$server_dll" "$mode" "$PORT" >/dev/null 2>&1 &
   pid=$!
-  trap 'kill $pid 2>/dev/null || true' EXIT
   for _ in $(seq 50); do curl -sf "$url/allocated-bytes" >/dev/null && break; sleep 0.2; done
+  curl -sf "$url/allocated-bytes" >/dev/null || fail "the $mode server did not answer on $url"
   drive 3s >/dev/null
   before=$(curl -sf "$url/allocated-bytes")
-  requests=$(drive 5s | awk '/requests in/ {print $1}')
+  requests=$(drive 5s)
   after=$(curl -sf "$url/allocated-bytes")
+  [[ $requests =~ ^[1-9][0-9]*$ ]] || fail "wrk served no requests in $mode mode"
   echo "| $mode | $requests | $(( (after - before) / requests )) |"
   kill "$pid"; wait "$pid" 2>/dev/null || true
+  pid=
 done

@@ -30,6 +30,31 @@ public sealed class FetchRulesTests
         FetchRules.NormalizeMethod(method).Should().Be(sent);
 
     [Theory]
+    [InlineData("Accept-Charset")]
+    [InlineData("accept-encoding")]
+    [InlineData("Access-Control-Request-Headers")]
+    [InlineData("Access-Control-Request-Method")]
+    [InlineData("Connection")]
+    [InlineData("Content-Length")]
+    [InlineData("Cookie")]
+    [InlineData("Cookie2")]
+    [InlineData("Date")]
+    [InlineData("DNT")]
+    [InlineData("Expect")]
+    [InlineData("Host")]
+    [InlineData("Keep-Alive")]
+    [InlineData("Origin")]
+    [InlineData("Referer")]
+    [InlineData("Set-Cookie")]
+    [InlineData("TE")]
+    [InlineData("Trailer")]
+    [InlineData("Transfer-Encoding")]
+    [InlineData("UPGRADE")]
+    [InlineData("Via")]
+    public void Every_forbidden_request_header_name_of_the_standard_is_forbidden_in_any_case(string name) =>
+        FetchRules.IsForbiddenRequestHeader(name, "x").Should().BeTrue();
+
+    [Theory]
     [InlineData("X-HTTP-Method", "CONNECT", true)]
     [InlineData("x-method-override", "GET, track", true)]
     [InlineData("X-HTTP-Method-Override", "DELETE", false)]

@@ -235,6 +235,7 @@ public sealed class ProbeCommandTests : IAsyncLifetime
     [InlineData("access-control-request-method: PUT", "forbidden request header")]
     [InlineData("X-HTTP-Method-Override: trace", "forbidden request header")]
     [InlineData("Bad Name: 1", "is not 'Name: value'")]
+    [InlineData("X-Name: caf\u00e9", "single-line ASCII value")]
     public async Task A_header_no_page_can_set_is_a_usage_error(string header, string message)
     {
         var (exitCode, output) = await Cli.RunAsync("probe", $"{CorsKitUrl}/items/1", "--origin", App, "--header", header);
@@ -291,6 +292,17 @@ public sealed class ProbeCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_repeated_header_is_sent_once_with_its_values_combined_as_a_browser_does()
+    {
+        var (exitCode, output) = await Cli.RunAsync("probe", $"{BrokenUrl}/any-header", "--origin", App,
+            "--header", "Expires: 0", "--header", "expires: 1");
+
+        exitCode.Should().Be(0, output);
+        output.Should().Contain($"Access-Control-Request-Headers: expires{Environment.NewLine}");
+        _received.Should().Equal("OPTIONS expires=", "GET expires=0, 1");
+    }
+
+    [Fact]
     public async Task A_cookie_is_sent_with_the_request_but_never_with_the_preflight()
     {
         var (exitCode, output) = await Cli.RunAsync("probe", $"{CorsKitUrl}/items/1", "--origin", App, "--method", "PUT",
@@ -320,7 +332,8 @@ public sealed class ProbeCommandTests : IAsyncLifetime
 
         exitCode.Should().Be(1);
         output.Should().Contain("FAIL Access-Control-Allow-Headers is not a comma-separated list of header names")
-            .And.Contain("PASS request header x-custom is allowed").And.Contain("Result: BLOCKED. The preflight failed");
+            .And.Contain("FAIL request header x-custom is not allowed by Access-Control-Allow-Headers (absent)")
+            .And.Contain("Result: BLOCKED. The preflight failed").And.NotContain("PASS request header");
     }
 
     [Fact]

@@ -63,17 +63,19 @@ internal sealed class CorsProbe(HttpClient http, TextWriter output)
         var corsFailure = FetchRules.CorsCheck(Values(response, "Access-Control-Allow-Origin"), Values(response, "Access-Control-Allow-Credentials"), request.Origin, request.Credentials);
         checks.Expect(corsFailure is null, "Access-Control-Allow-Origin and -Credentials allow this origin", corsFailure!);
 
-        var methodsValid = FetchRules.TryTokenList(Values(response, "Access-Control-Allow-Methods"), out var methods);
-        var headersValid = FetchRules.TryTokenList(Values(response, "Access-Control-Allow-Headers"), out var headerNames);
-        if (!methodsValid)
+        // A browser rejects the whole preflight when either list is malformed, before judging any item.
+        if (!FetchRules.TryTokenList(Values(response, "Access-Control-Allow-Methods"), out var methods))
         {
             checks.Fail("Access-Control-Allow-Methods is not a comma-separated list of methods, so the browser rejects the whole preflight");
+            methods = [];
         }
 
-        if (!headersValid)
+        if (!FetchRules.TryTokenList(Values(response, "Access-Control-Allow-Headers"), out var headerNames))
         {
             checks.Fail("Access-Control-Allow-Headers is not a comma-separated list of header names, so the browser rejects the whole preflight");
+            headerNames = [];
         }
+
         var methodsText = methods.Count == 0 ? "absent" : string.Join(", ", methods);
         var headersText = headerNames.Count == 0 ? "absent" : string.Join(", ", headerNames);
         if (!FetchRules.IsSafelistedMethod(request.Method))

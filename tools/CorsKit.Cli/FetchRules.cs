@@ -77,13 +77,14 @@ internal static class FetchRules
 
     /// <summary>
     /// Fetch's "CORS-unsafe request-header names", lowercased, sorted and unique: the
-    /// Access-Control-Request-Headers value. Names must be unique (a browser combines repeated
-    /// headers into one value), so Fetch's 1024-character bound on the safelisted values together
-    /// can never be reached: five safelisted names of at most 128 characters each.
+    /// Access-Control-Request-Headers value. The probe combines repeated headers into one value,
+    /// as a browser does, so Fetch's 1024-character bound on all safelisted values together can
+    /// never be reached: five safelisted names of at most 128 characters each.
     /// </summary>
     public static List<string> UnsafeHeaderNames(IEnumerable<(string Name, string Value)> headers) =>
         headers.Where(h => !IsSafelistedRequestHeader(h.Name, h.Value))
             .Select(h => h.Name.ToLowerInvariant())
+            .Distinct(StringComparer.Ordinal)
             .Order(StringComparer.Ordinal)
             .ToList();
 
@@ -149,15 +150,14 @@ internal static class FetchRules
             return false;
         }
 
+        // NumberStyles.None: ASCII digits only, no sign or whitespace; a value that overflows is not simple.
         var parts = value["bytes=".Length..].Split('-');
-        if (parts.Length != 2 || !IsDigits(parts[0]) || !long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var start))
+        if (parts.Length != 2 || !long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var start))
         {
             return false;
         }
 
         return parts[1].Length == 0
-            || (IsDigits(parts[1]) && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var end) && start <= end);
+            || (long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var end) && start <= end);
     }
-
-    private static bool IsDigits(string text) => text.Length > 0 && text.All(char.IsAsciiDigit);
 }

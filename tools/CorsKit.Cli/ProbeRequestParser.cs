@@ -6,7 +6,8 @@ namespace CorsKit.Cli;
 /// Turns <c>probe</c>'s arguments into a request a page could actually make, or says why no page
 /// could: <c>fetch()</c> refuses forbidden methods, and a browser sends the Origin as it
 /// serializes it and never lets a page set the headers it owns. Probing with those would judge a
-/// request no browser sends.
+/// request no browser sends. Origins are checked with CorsKit's own parser of browser-serialized
+/// origins; the judging of responses (<see cref="FetchRules"/>) does not depend on CorsKit.
 /// </summary>
 internal static class ProbeRequestParser
 {
@@ -40,9 +41,9 @@ internal static class ProbeRequestParser
         {
             var colon = text.IndexOf(':', StringComparison.Ordinal);
             var (name, value) = colon < 0 ? (text.Trim(), "1") : (text[..colon].Trim(), text[(colon + 1)..].Trim(' ', '\t'));
-            if (!FetchRules.IsToken(name) || value.Any(c => c is '\r' or '\n' or '\0'))
+            if (!FetchRules.IsToken(name) || value.Any(c => c is '\r' or '\n' or '\0' or > '\x7E'))
             {
-                return (null, $"--header '{text}' is not 'Name: value' with a token name and a single-line value.");
+                return (null, $"--header '{text}' is not 'Name: value' with a token name and a single-line ASCII value.");
             }
 
             if (FetchRules.IsForbiddenRequestHeader(name, value))

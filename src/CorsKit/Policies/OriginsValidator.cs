@@ -65,7 +65,8 @@ internal static class OriginsValidator
     /// </summary>
     private static bool FitsMaxLength(string entry, string entryPath, int maxOriginLength, ConfigurationIssues issues)
     {
-        if (entry.Length <= maxOriginLength)
+        // A limit that is not positive is reported once, on MaxOriginLength itself.
+        if (entry.Length <= maxOriginLength || maxOriginLength <= 0)
         {
             return true;
         }

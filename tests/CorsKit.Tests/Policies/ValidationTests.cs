@@ -208,7 +208,7 @@ public class ValidationTests
     [InlineData(-1)]
     public void A_max_origin_length_that_is_not_positive_is_refused(int length)
     {
-        var options = new StrictCorsOptions { MaxOriginLength = length };
+        var options = new StrictCorsOptions { MaxOriginLength = length }.AddDefaultPolicy("web", p => p.WithOrigins("https://app.example.com"));
         var error = TestPolicies.Validate(options).Issues.Errors.Should().ContainSingle().Subject;
         error.Path.Should().Be("Cors:MaxOriginLength");
         error.Message.Should().Contain("must be a positive number of characters");
