@@ -64,6 +64,19 @@ else if (mode == "headers")
 }
 
 app.MapGet("/api/data", () => Results.Text("""{"message":"Securely Connected!"}""", "application/json"));
+
+// The same answer from an endpoint that names its policy (CORS endpoint metadata), for which a
+// CORS middleware must also leave the framework's "CORS middleware ran" marker in HttpContext.Items.
+var named = app.MapGet("/api/named-policy", () => Results.Text("""{"message":"Securely Connected!"}""", "application/json"));
+if (mode == "corskit")
+{
+    named.RequireStrictCors("web");
+}
+else if (mode == "framework")
+{
+    named.RequireCors("web");
+}
+
 // Bytes allocated by the whole process so far, for bench/e2e/allocations.sh.
 app.MapGet("/allocated-bytes", () => GC.GetTotalAllocatedBytes(precise: true).ToString(System.Globalization.CultureInfo.InvariantCulture));
 app.Run();
