@@ -20,16 +20,6 @@ public sealed class FetchRulesTests
         FetchRules.IsSafelistedRequestHeader("Range", value).Should().Be(safelisted);
 
     [Theory]
-    [InlineData("get", "GET")]
-    [InlineData("Delete", "DELETE")]
-    [InlineData("options", "OPTIONS")]
-    [InlineData("patch", "patch")]
-    [InlineData("PATCH", "PATCH")]
-    [InlineData("purge", "purge")]
-    public void Only_the_six_standard_methods_are_uppercased(string method, string sent) =>
-        FetchRules.NormalizeMethod(method).Should().Be(sent);
-
-    [Theory]
     [InlineData("Accept-Charset")]
     [InlineData("accept-encoding")]
     [InlineData("Access-Control-Request-Headers")]

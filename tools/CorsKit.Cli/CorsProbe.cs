@@ -1,3 +1,5 @@
+using CorsKit.Engine;
+
 namespace CorsKit.Cli;
 
 /// <summary>A cross-origin request as a page would make it.</summary>
@@ -16,7 +18,7 @@ internal sealed class CorsProbe(HttpClient http, TextWriter output)
         output.WriteLine($"Probing {request.Method} {request.Url} from a page on {request.Origin} (credentials: {(request.Credentials ? "include" : "omit")})");
         var unsafeNames = FetchRules.UnsafeHeaderNames(request.Headers);
         var reasons = new List<string>();
-        if (!FetchRules.IsSafelistedMethod(request.Method))
+        if (!HttpMethodRules.IsCorsSafelisted(request.Method))
         {
             reasons.Add($"the method {request.Method} is not CORS-safelisted");
         }
@@ -78,7 +80,7 @@ internal sealed class CorsProbe(HttpClient http, TextWriter output)
 
         var methodsText = methods.Count == 0 ? "absent" : string.Join(", ", methods);
         var headersText = headerNames.Count == 0 ? "absent" : string.Join(", ", headerNames);
-        if (!FetchRules.IsSafelistedMethod(request.Method))
+        if (!HttpMethodRules.IsCorsSafelisted(request.Method))
         {
             var methodAllowed = methods.Contains(request.Method, StringComparer.Ordinal) || (!request.Credentials && methods.Contains("*"));
             checks.Expect(methodAllowed, $"method {request.Method} is allowed by Access-Control-Allow-Methods ({methodsText})",
@@ -149,7 +151,7 @@ internal sealed class CorsProbe(HttpClient http, TextWriter output)
         if (!checks.AllPassed)
         {
             await PrintExplanationAsync(response, cancellationToken);
-            output.WriteLine(FetchRules.IsSafelistedMethod(request.Method)
+            output.WriteLine(HttpMethodRules.IsCorsSafelisted(request.Method)
                 ? $"Result: BLOCKED. The server answered {(int)response.StatusCode}, but the browser hides the response from the page."
                 : $"Result: BLOCKED. The server answered {(int)response.StatusCode} (the request reached it: CORS only hides the response).");
             return false;

@@ -1,54 +1,30 @@
 using System.Globalization;
+using CorsKit.Engine;
+using CorsKit.Policies;
 
 namespace CorsKit.Cli;
 
 /// <summary>
 /// The parts of the WHATWG Fetch standard a browser applies to a cross-origin request: which
-/// requests a page may make at all, which need a preflight, and how preflight and actual
-/// responses are judged. Written from the standard, independently of CorsKit's server-side
-/// engine, so it can judge any server.
+/// requests need a preflight, and how preflight and actual responses are judged. The judging is
+/// written from the standard, independently of CorsKit's server-side engine, so it can judge any
+/// server; what a page may send at all (tokens, forbidden methods and headers) is the same set of
+/// rules CorsKit validates configurations with.
 /// </summary>
 internal static class FetchRules
 {
-    private static readonly string[] SafelistedMethods = ["GET", "HEAD", "POST"];
-    private static readonly string[] NormalizedMethods = ["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"];
-    private static readonly string[] ForbiddenMethods = ["CONNECT", "TRACE", "TRACK"];
     private static readonly string[] SafelistedContentTypes = ["application/x-www-form-urlencoded", "multipart/form-data", "text/plain"];
 
-    private static readonly HashSet<string> ForbiddenHeaderNames = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "Accept-Charset", "Accept-Encoding", "Access-Control-Request-Headers", "Access-Control-Request-Method",
-        "Connection", "Content-Length", "Cookie", "Cookie2", "Date", "DNT", "Expect", "Host", "Keep-Alive",
-        "Origin", "Referer", "Set-Cookie", "TE", "Trailer", "Transfer-Encoding", "Upgrade", "Via",
-    };
-
-    private static readonly HashSet<string> MethodOverrideHeaderNames = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "X-HTTP-Method", "X-HTTP-Method-Override", "X-Method-Override",
-    };
-
-    public static bool IsSafelistedMethod(string method) => SafelistedMethods.Contains(method, StringComparer.Ordinal);
-
-    /// <summary>Fetch's method normalization: the six well-known methods are uppercased, every other method (PATCH too) is sent as written.</summary>
-    public static string NormalizeMethod(string method) =>
-        NormalizedMethods.FirstOrDefault(m => m.Equals(method, StringComparison.OrdinalIgnoreCase)) ?? method;
-
-    /// <summary>CONNECT, TRACE and TRACK, in any case: <c>fetch()</c> throws before sending anything.</summary>
-    public static bool IsForbiddenMethod(string method) => ForbiddenMethods.Contains(method, StringComparer.OrdinalIgnoreCase);
+    private static readonly string[] MethodOverrideHeaderNames = ["X-HTTP-Method", "X-HTTP-Method-Override", "X-Method-Override"];
 
     /// <summary>
     /// Fetch's "forbidden request-header": a header only the browser may set, which <c>fetch()</c>
     /// silently drops. Includes the method-override headers when they name a forbidden method.
     /// </summary>
     public static bool IsForbiddenRequestHeader(string name, string value) =>
-        ForbiddenHeaderNames.Contains(name)
-        || name.StartsWith("Proxy-", StringComparison.OrdinalIgnoreCase)
-        || name.StartsWith("Sec-", StringComparison.OrdinalIgnoreCase)
-        || (MethodOverrideHeaderNames.Contains(name) && value.Split(',').Any(m => IsForbiddenMethod(m.Trim(' ', '\t'))));
-
-    /// <summary>RFC 9110 token: what a method or a header name must be.</summary>
-    public static bool IsToken(string text) =>
-        text.Length > 0 && text.All(c => char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-.^_`|~".Contains(c, StringComparison.Ordinal));
+        FetchHeaderNames.IsForbiddenRequestHeader(name)
+        || (MethodOverrideHeaderNames.Contains(name, StringComparer.OrdinalIgnoreCase)
+            && value.Split(',').Any(m => HttpMethodRules.IsForbidden(m.Trim(' ', '\t'))));
 
     /// <summary>Fetch's "CORS-safelisted request-header": a name with a value simple enough to need no preflight.</summary>
     public static bool IsSafelistedRequestHeader(string name, string value)
@@ -136,7 +112,7 @@ internal static class FetchRules
     public static bool TryTokenList(IReadOnlyList<string> values, out List<string> items)
     {
         items = ListValues(values);
-        return items.All(IsToken);
+        return items.All(item => HttpToken.IsValid(item));
     }
 
     private static bool IsUnsafeRequestHeaderByte(char c) =>

@@ -1,3 +1,4 @@
+using CorsKit.Engine;
 using CorsKit.Origins;
 
 namespace CorsKit.Cli;
@@ -26,12 +27,12 @@ internal static class ProbeRequestParser
                 + (canonical is null ? "; write scheme://host[:port], e.g. https://app.example.com." : $"; a browser would send '{canonical}'."));
         }
 
-        if (!FetchRules.IsToken(method))
+        if (!HttpToken.IsValid(method))
         {
             return (null, $"--method '{method}' is not an HTTP method (a token such as PUT).");
         }
 
-        if (FetchRules.IsForbiddenMethod(method))
+        if (HttpMethodRules.IsForbidden(method))
         {
             return (null, $"--method {method}: fetch() refuses CONNECT, TRACE and TRACK, so no page can send it.");
         }
@@ -41,7 +42,7 @@ internal static class ProbeRequestParser
         {
             var colon = text.IndexOf(':', StringComparison.Ordinal);
             var (name, value) = colon < 0 ? (text.Trim(), "1") : (text[..colon].Trim(), text[(colon + 1)..].Trim(' ', '\t'));
-            if (!FetchRules.IsToken(name) || value.Any(c => c is '\r' or '\n' or '\0' or > '\x7E'))
+            if (!HttpToken.IsValid(name) || value.Any(c => c is '\r' or '\n' or '\0' or > '\x7E'))
             {
                 return (null, $"--header '{text}' is not 'Name: value' with a token name and a single-line ASCII value.");
             }
@@ -72,12 +73,12 @@ internal static class ProbeRequestParser
         foreach (var cookie in cookies)
         {
             var equals = cookie.IndexOf('=', StringComparison.Ordinal);
-            if (equals <= 0 || !FetchRules.IsToken(cookie[..equals]) || cookie[(equals + 1)..].Any(c => c is ';' || char.IsControl(c)))
+            if (equals <= 0 || !HttpToken.IsValid(cookie.AsSpan(0, equals)) || cookie[(equals + 1)..].Any(c => c is ';' || char.IsControl(c)))
             {
                 return (null, $"--cookie '{cookie}' is not 'name=value' (a token name, a value without ';' or control characters).");
             }
         }
 
-        return (new ProbeRequest(target, origin, FetchRules.NormalizeMethod(method), parsedHeaders, credentials, cookies, body), null);
+        return (new ProbeRequest(target, origin, HttpMethodRules.Normalize(method), parsedHeaders, credentials, cookies, body), null);
     }
 }

@@ -15,6 +15,13 @@ internal static class HttpMethodRules
     /// </summary>
     public static bool IsSafe(ReadOnlySpan<char> method) => method is "GET" or "HEAD" or "OPTIONS";
 
+    /// <summary>The methods fetch() uppercases whatever the page wrote (PATCH is not one: fetch sends "patch" as written).</summary>
+    private static readonly string[] NormalizedMethods = ["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"];
+
+    /// <summary>The method as fetch() sends it: one of the six normalized methods uppercased, any other as written.</summary>
+    public static string Normalize(string method) =>
+        Array.Find(NormalizedMethods, m => m.Equals(method, StringComparison.OrdinalIgnoreCase)) ?? method;
+
     /// <summary>CONNECT, TRACE and TRACK, which fetch() refuses to send in any case.</summary>
     public static bool IsForbidden(ReadOnlySpan<char> method) =>
         method.Equals("CONNECT", StringComparison.OrdinalIgnoreCase)

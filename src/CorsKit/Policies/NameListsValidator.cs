@@ -7,9 +7,6 @@ internal static class NameListsValidator
 {
     private const string Wildcard = "*";
 
-    /// <summary>The methods fetch() uppercases whatever the page wrote (PATCH is not one: fetch sends "patch" as written).</summary>
-    private static readonly string[] NormalizedMethods = ["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"];
-
     public static NameSet Methods(StrictCorsPolicyOptions policy, string path, ConfigurationIssues issues) =>
         Validate(policy.Methods, policy, $"{path}:Methods", StringComparer.Ordinal, issues, (method, entryPath) =>
         {
@@ -19,10 +16,10 @@ internal static class NameListsValidator
                 return false;
             }
 
-            var upper = method.ToUpperInvariant();
-            if (upper != method && Array.IndexOf(NormalizedMethods, upper) >= 0)
+            var sent = HttpMethodRules.Normalize(method);
+            if (sent != method)
             {
-                issues.Error(entryPath, $"'{method}' would never match: methods are case-sensitive and browsers send '{upper}'. Did you mean '{upper}'?");
+                issues.Error(entryPath, $"'{method}' would never match: methods are case-sensitive and browsers send '{sent}'. Did you mean '{sent}'?");
                 return false;
             }
 
