@@ -49,7 +49,7 @@ internal sealed class EndpointPolicyApp : IAsyncDisposable
 
     /// <summary>Builds the app; <paramref name="configure"/> adds middleware and endpoints after <c>UseStrictCors()</c> unless it calls it itself.</summary>
     public static async Task<EndpointPolicyApp> StartAsync(
-        Action<WebApplication> configure, string json = Policies, bool useStrictCors = true, bool withUnknownPolicyController = false)
+        Action<WebApplication> configure, string json = Policies, bool useStrictCors = true, params Type[] optInControllers)
     {
         var builder = TestHost.CreateBuilder(json, out var configuration);
         builder.Services.AddStrictCors();
@@ -57,10 +57,7 @@ internal sealed class EndpointPolicyApp : IAsyncDisposable
         {
             parts.ApplicationParts.Clear();
             parts.ApplicationParts.Add(new AssemblyPart(typeof(EndpointPolicyApp).Assembly));
-            if (!withUnknownPolicyController)
-            {
-                parts.FeatureProviders.Add(new WithoutController(typeof(UnknownPolicyController)));
-            }
+            parts.FeatureProviders.Add(new WithoutControllers(OptInControllers.Except(optInControllers)));
         });
 
         var app = builder.Build();
@@ -92,10 +89,19 @@ internal sealed class EndpointPolicyApp : IAsyncDisposable
         return "none";
     }
 
-    private sealed class WithoutController(Type excluded) : IApplicationFeatureProvider<ControllerFeature>
+    /// <summary>Controllers that stop startup on purpose: mapped only by the tests that name them.</summary>
+    private static readonly Type[] OptInControllers =
+        [typeof(UnknownPolicyController), typeof(ContradictoryActionController), typeof(ContradictoryControllerController)];
+
+    private sealed class WithoutControllers(IEnumerable<Type> excluded) : IApplicationFeatureProvider<ControllerFeature>
     {
-        public void PopulateFeature(IEnumerable<ApplicationPart> parts, ControllerFeature feature) =>
-            feature.Controllers.Remove(excluded.GetTypeInfo());
+        public void PopulateFeature(IEnumerable<ApplicationPart> parts, ControllerFeature feature)
+        {
+            foreach (var type in excluded)
+            {
+                feature.Controllers.Remove(type.GetTypeInfo());
+            }
+        }
     }
 
     public async ValueTask DisposeAsync()

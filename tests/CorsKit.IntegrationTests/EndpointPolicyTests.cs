@@ -148,7 +148,7 @@ public sealed class EndpointPolicyTests : IAsyncLifetime
                 app.MapGet("/y", () => "ran").RequireCors("also-missing");
                 app.MapControllers();
             },
-            withUnknownPolicyController: true);
+            optInControllers: typeof(UnknownPolicyController));
 
         (await start.Should().ThrowAsync<InvalidOperationException>()).Which.Message.Should()
             .Contain("CorsKit cannot start (2 problem(s)")

@@ -65,3 +65,60 @@ public sealed class UnknownPolicyController : ControllerBase
     [StrictCors("nonexistent")]
     public string Get() => "ran";
 }
+
+/// <summary>No controller attribute: conventions from MapControllers() apply unless an action says otherwise.</summary>
+[ApiController]
+[Route("ctl/plain")]
+public sealed class PlainController : ControllerBase
+{
+    [HttpGet("inherits")]
+    public string Inherits() => "ran";
+
+    [HttpGet("disabled")]
+    [DisableCors]
+    public string Disabled() => "ran";
+
+    [HttpGet("strict-disabled")]
+    [DisableStrictCors]
+    public string StrictDisabled() => "ran";
+
+    [HttpPost("write-disabled")]
+    [DisableCors]
+    public string WriteDisabled() => "ran";
+}
+
+/// <summary>A base controller that disables CORS, for controllers deriving from it.</summary>
+[DisableStrictCors]
+public abstract class DisabledBaseController : ControllerBase;
+
+/// <summary>A derived controller re-enables what its base class disabled: the derived class is the more specific.</summary>
+[ApiController]
+[Route("ctl/derived")]
+[StrictCors("b")]
+public sealed class DerivedController : DisabledBaseController
+{
+    [HttpGet("inherits")]
+    public string Inherits() => "ran";
+}
+
+/// <summary>Only mapped by the contradiction tests: one action says two different things.</summary>
+[ApiController]
+[Route("ctl/contradictory-action")]
+public sealed class ContradictoryActionController : ControllerBase
+{
+    [HttpGet]
+    [StrictCors("b")]
+    [DisableCors]
+    public string Get() => "ran";
+}
+
+/// <summary>Only mapped by the contradiction tests: one controller says two different things.</summary>
+[ApiController]
+[Route("ctl/contradictory-controller")]
+[EnableCors("b")]
+[DisableStrictCors]
+public sealed class ContradictoryControllerController : ControllerBase
+{
+    [HttpGet]
+    public string Get() => "ran";
+}

@@ -16,8 +16,12 @@ internal sealed class MutableConfigurationSource : IConfigurationSource
     public static Dictionary<string, string?> Flatten(string json)
     {
         using var stream = new MemoryStream(Encoding.UTF8.GetBytes(json));
-        return new ConfigurationBuilder().AddJsonStream(stream).Build()
-            .AsEnumerable().Where(kv => kv.Value is not null)
+        var root = new ConfigurationBuilder().AddJsonStream(stream).Build();
+        var provider = root.Providers.Single();
+
+        // Exactly the JSON provider's keys: values, and empty objects or arrays (null values),
+        // but not the section nodes in between.
+        return root.AsEnumerable().Where(kv => provider.TryGet(kv.Key, out _))
             .ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.OrdinalIgnoreCase);
     }
 

@@ -181,6 +181,33 @@ public sealed class MiddlewareTests : IAsyncLifetime
         _app.HitCount(method).Should().Be(1);
     }
 
+    [Theory]
+    [InlineData("POST", "cross-site")]
+    [InlineData("DELETE", "cross-site")]
+    [InlineData("POST", "same-site")]
+    public async Task Unsafe_request_without_origin_that_fetch_metadata_calls_cross_origin_is_blocked(string method, string secFetchSite)
+    {
+        var response = await _app.Client.SendAsync(Request(new HttpMethod(method), CorsTestApp.Resource, ("Sec-Fetch-Site", secFetchSite)).WithBody("x", "text/plain"));
+
+        response.StatusCode.Should().Be(HttpStatusCode.Forbidden, "only a browser sets Fetch Metadata, and it says the request is cross-origin");
+        AccessControlHeaders(response).Should().BeEmpty();
+        VaryTokens(response).Should().Equal("Origin");
+        _app.HitCount(method).Should().Be(0);
+    }
+
+    [Theory]
+    [InlineData("POST", "same-origin")]
+    [InlineData("POST", "none")]
+    [InlineData("GET", "cross-site")]
+    public async Task Request_without_origin_that_fetch_metadata_calls_same_origin_or_safe_runs(string method, string secFetchSite)
+    {
+        var response = await _app.Client.SendAsync(Request(new HttpMethod(method), CorsTestApp.Resource, ("Sec-Fetch-Site", secFetchSite)));
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        AccessControlHeaders(response).Should().BeEmpty();
+        _app.HitCount(method).Should().Be(1);
+    }
+
     [Fact]
     public async Task Endpoint_that_accepts_cross_origin_form_posts_runs_for_a_form_post_and_nothing_else()
     {

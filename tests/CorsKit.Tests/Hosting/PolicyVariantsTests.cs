@@ -101,19 +101,63 @@ public class PolicyVariantsTests
     }
 
     [Fact]
-    public async Task Without_a_default_policy_no_origin_is_allowed_the_guard_still_blocks_and_nothing_varies_by_origin()
+    public async Task A_listed_origin_policy_without_credentials_blocks_cookie_carrying_writes_from_its_own_origins()
+    {
+        await using var app = await CorsTestApp.StartAsync(o => o.AddDefaultPolicy("partners", p => p.WithOrigins("https://partner.example").WithMethods("PUT")));
+
+        var anonymous = await app.Client.SendAsync(Request(HttpMethod.Put, CorsTestApp.Resource, ("Origin", "https://partner.example"), ("Sec-Fetch-Site", "cross-site")));
+        var withCookie = await app.Client.SendAsync(Request(HttpMethod.Post, CorsTestApp.Resource, ("Origin", "https://partner.example"), ("Sec-Fetch-Site", "cross-site"), ("Cookie", "session=abc"))
+            .WithBody("x", "text/plain"));
+        var read = await app.Client.SendAsync(Request(HttpMethod.Get, CorsTestApp.Resource, ("Origin", "https://partner.example"), ("Cookie", "session=abc")));
+
+        anonymous.StatusCode.Should().Be(HttpStatusCode.OK);
+        AccessControlHeaders(anonymous).Should().BeEquivalentTo(new Dictionary<string, string> { ["Access-Control-Allow-Origin"] = "https://partner.example" });
+        withCookie.StatusCode.Should().Be(HttpStatusCode.Forbidden, "the policy does not let this origin act with the user's credentials");
+        AccessControlHeaders(withCookie).Should().BeEmpty();
+        VaryTokens(withCookie).Should().Equal("Origin");
+        read.StatusCode.Should().Be(HttpStatusCode.OK, "a safe request is never blocked; the browser hides a credentialed answer without Allow-Credentials");
+        app.HitCount("PUT").Should().Be(1);
+        app.HitCount("POST").Should().Be(0);
+    }
+
+    [Fact]
+    public async Task A_policy_with_credentials_lets_cookie_carrying_writes_from_its_origins_run()
+    {
+        await using var app = await CorsTestApp.StartAsync(o => o.AddDefaultPolicy("app", p => p.WithOrigins("https://app.example").AllowCredentials()));
+
+        var response = await app.Client.SendAsync(Request(HttpMethod.Post, CorsTestApp.Resource, ("Origin", "https://app.example"), ("Sec-Fetch-Site", "cross-site"), ("Cookie", "session=abc"))
+            .WithBody("x", "text/plain"));
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        AccessControlHeaders(response).Should().BeEquivalentTo(new Dictionary<string, string>
+        {
+            ["Access-Control-Allow-Origin"] = "https://app.example",
+            ["Access-Control-Allow-Credentials"] = "true",
+        });
+        app.HitCount("POST").Should().Be(1);
+    }
+
+    [Fact]
+    public async Task Without_a_default_policy_no_origin_is_allowed_the_guard_still_blocks_and_only_unsafe_answers_vary_by_origin()
     {
         await using var app = await CorsTestApp.StartAsync(_ => { });
 
         var preflight = await app.Client.SendAsync(Preflight(CorsTestApp.Resource, "https://app.example.com", "PUT"));
         var get = await app.Client.SendAsync(Request(HttpMethod.Get, CorsTestApp.Resource, ("Origin", "https://app.example.com")));
         var post = await app.Client.SendAsync(Request(HttpMethod.Post, CorsTestApp.Resource, ("Origin", "https://app.example.com")));
+        var sameOriginPost = await app.Client.SendAsync(Request(HttpMethod.Post, CorsTestApp.Resource, ("Origin", "http://localhost")));
+        var postWithoutOrigin = await app.Client.SendAsync(Request(HttpMethod.Post, CorsTestApp.Resource));
 
         preflight.StatusCode.Should().Be(HttpStatusCode.Forbidden);
         VaryTokens(preflight).Should().BeEmpty("the answer is the same for every origin");
         AccessControlHeaders(get).Should().BeEmpty();
-        VaryTokens(get).Should().BeEmpty();
+        VaryTokens(get).Should().BeEmpty("a safe request gets the same answer from every origin");
         post.StatusCode.Should().Be(HttpStatusCode.Forbidden);
-        app.HitCount("POST").Should().Be(0);
+        VaryTokens(post).Should().Equal(["Origin"], "a write is refused or run depending on its origin");
+        sameOriginPost.StatusCode.Should().Be(HttpStatusCode.OK);
+        VaryTokens(sameOriginPost).Should().Equal("Origin");
+        postWithoutOrigin.StatusCode.Should().Be(HttpStatusCode.OK);
+        VaryTokens(postWithoutOrigin).Should().Equal("Origin");
+        app.HitCount("POST").Should().Be(2);
     }
 }

@@ -1,5 +1,9 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using static CorsKit.Testing.ResponseContract;
@@ -84,6 +88,79 @@ public class StartupAndReloadTests
 
         app.Configuration.Set(Config(OriginB));
         (await AllowOriginFor(app, OriginB)).Should().Be(OriginB, "a valid configuration after a refused one is taken");
+    }
+
+    [Theory]
+    [InlineData("{}")]
+    [InlineData("""{ "Logging": { "LogLevel": { "Default": "Warning" } } }""")]
+    public async Task A_reload_that_removes_the_whole_section_is_refused_and_the_last_good_policies_stay(string json)
+    {
+        await using var app = await CorsTestApp.StartAsync(Config(OriginA));
+
+        app.Configuration.Set(json);
+
+        (await AllowOriginFor(app, OriginA)).Should().Be(OriginA, "a missing section is a deployment slip, not a decision");
+        var error = app.Logs.GetSnapshot().Should().ContainSingle(r => r.Level == LogLevel.Error).Subject;
+        error.Id.Id.Should().Be(1001);
+        error.Message.Should().Contain("Cors: the section is gone").And.Contain("\"Policies\": {}");
+    }
+
+    [Fact]
+    public async Task Deleting_the_configuration_file_is_refused_and_the_last_good_policies_stay()
+    {
+        var directory = Directory.CreateTempSubdirectory("corskit-reload-");
+        try
+        {
+            var file = Path.Combine(directory.FullName, "appsettings.json");
+            await File.WriteAllTextAsync(file, Config(OriginA));
+            var builder = Testing.TestHost.CreateBuilder("{}", out _);
+            builder.Configuration.AddJsonFile(file, optional: true, reloadOnChange: true);
+            builder.Services.AddStrictCors();
+            await using var app = builder.Build();
+            app.UseStrictCors();
+            app.MapGet("/", () => "ok");
+            await app.StartAsync();
+            var client = app.GetTestClient();
+            var logs = app.Services.GetFakeLogCollector();
+
+            File.Delete(file);
+            var refused = await WaitUntil(() => logs.GetSnapshot().Any(r => r.Id.Id == 1001), TimeSpan.FromSeconds(20));
+
+            refused.Should().BeTrue("deleting the file must be noticed and refused");
+            var response = await client.SendAsync(Request(HttpMethod.Get, "/", ("Origin", OriginA)));
+            AccessControlHeaders(response).GetValueOrDefault("Access-Control-Allow-Origin").Should().Be(OriginA);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_reload_that_keeps_the_section_without_policies_switches_cross_origin_access_off_deliberately()
+    {
+        await using var app = await CorsTestApp.StartAsync(Config(OriginA));
+
+        app.Configuration.Set("""{ "Cors": { "Policies": {} } }""");
+
+        (await AllowOriginFor(app, OriginA)).Should().BeNull();
+        app.Logs.GetSnapshot().Should().NotContain(r => r.Level == LogLevel.Error);
+    }
+
+    private static async Task<bool> WaitUntil(Func<bool> condition, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                return false;
+            }
+
+            await Task.Delay(50);
+        }
+
+        return true;
     }
 
     [Fact]

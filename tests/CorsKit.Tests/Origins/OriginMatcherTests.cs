@@ -82,6 +82,29 @@ public class OriginMatcherTests
         matcher.Match("https://anything.example/").Should().Be(OriginVerdict.Malformed);
     }
 
+    [Theory]
+    [InlineData("file://example.com")] // file: pages send Origin: null
+    [InlineData("ftp://example.com")] // no browser loads ftp: pages any more
+    [InlineData("ws://example.com")] // a WebSocket URL is never a page's origin
+    [InlineData("wss://example.com")]
+    [InlineData("https://xn--.example.com")] // not Punycode: the URL parser refuses the host
+    [InlineData("https://xn--f.example.com")]
+    [InlineData("https://xn--abc-.example.com")] // decodes to ASCII only
+    [InlineData("https://xn--a.example.com")]
+    [InlineData("http://xn--f")]
+    public void Origins_no_browser_sends_are_malformed_under_any_origin_and_under_patterns(string origin)
+    {
+        new OriginMatcher([], [], allowsAnyOrigin: true).Match(origin).Should().Be(OriginVerdict.Malformed);
+        Matcher("https://*.example.com", "http://*.example.com").Match(origin).Should().Be(OriginVerdict.Malformed);
+    }
+
+    [Theory]
+    [InlineData("https://xn--bcher-kva.example.com")] // bücher
+    [InlineData("https://a.xn--p1ai.example.com")] // рф
+    [InlineData("https://xn--ls8h.example.com")] // an emoji, outside the BMP
+    public void Valid_punycode_labels_match_patterns(string origin) =>
+        Matcher("https://*.example.com").Match(origin).Should().Be(OriginVerdict.Allowed);
+
     [Fact]
     public void More_than_one_Origin_header_is_refused_even_when_each_is_allowed()
     {

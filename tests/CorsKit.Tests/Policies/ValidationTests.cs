@@ -75,7 +75,6 @@ public class ValidationTests
     [Theory]
     [InlineData("http://app.example.com")]
     [InlineData("http://*.example.com")]
-    [InlineData("ws://app.example.com")]
     public void Plain_http_origins_are_refused_with_credentials(string origin) =>
         ShouldRefuse(p => p.WithOrigins(origin).AllowCredentials(), "Cors:Policies:test:Origins:0", "plain-text origin", "AllowCredentials", "Use the https:// origin", "AllowInsecureOrigins");
 
@@ -100,6 +99,35 @@ public class ValidationTests
     [Fact]
     public void Plain_http_origins_are_allowed_without_credentials() =>
         Errors(p => p.WithOrigins("http://app.example.com")).Should().BeEmpty();
+
+    [Theory]
+    [InlineData("file://example.com", "Origin: null")]
+    [InlineData("ftp://example.com", "no browser loads ftp: pages")]
+    [InlineData("ws://app.example.com", "a WebSocket URL is never the origin of a page")]
+    [InlineData("wss://app.example.com", "a WebSocket URL is never the origin of a page")]
+    [InlineData("wss://*.example.com", "a WebSocket URL is never the origin of a page")]
+    public void Origins_with_a_scheme_no_browser_sends_are_refused(string origin, string why)
+    {
+        ShouldRefuse(p => p.WithOrigins(origin), "Cors:Policies:test:Origins:0", "no browser sends", why);
+        ShouldRefuse(p => p.WithOrigins(origin).AllowCredentials(), "Cors:Policies:test:Origins:0", "no browser sends", why);
+    }
+
+    [Theory]
+    [InlineData("https://xn--.example.com", "xn--")]
+    [InlineData("http://xn--f", "xn--f")]
+    [InlineData("https://xn--abc-.example.com", "xn--abc-")]
+    [InlineData("https://*.xn--.example.com", "xn--")]
+    [InlineData("https://api.xn--a.example.com", "xn--a")]
+    public void Hosts_with_invalid_punycode_are_refused(string origin, string label) =>
+        ShouldRefuse(p => p.WithOrigins(origin).AllowCredentials(), "Cors:Policies:test:Origins:0", $"'{label}'", "not valid Punycode", "no browser sends");
+
+    [Theory]
+    [InlineData("https://xn--bcher-kva.example")]
+    [InlineData("https://*.xn--p1ai.example.com")]
+    [InlineData("capacitor://localhost")] // app web views (Capacitor, Ionic) send their own scheme
+    [InlineData("chrome-extension://abcdefghijklmnopabcdefghijklmnop")]
+    public void Valid_punycode_and_app_schemes_are_accepted(string origin) =>
+        Errors(p => p.WithOrigins(origin).AllowCredentials()).Should().BeEmpty();
 
     [Theory]
     [InlineData("https://api.*.example.com")]
