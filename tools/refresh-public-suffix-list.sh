@@ -6,8 +6,8 @@
 # and state are left alone: apt works in a temporary directory that is removed on exit.
 #
 # Usage: tools/refresh-public-suffix-list.sh
-# Then name the new version in THIRD-PARTY-NOTICES.md and in the pinned snapshot test, rebuild
-# and run the tests.
+# Then name the new version in THIRD-PARTY-NOTICES.md, README.md and the pinned snapshot test,
+# rebuild, and run the tests.
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -70,4 +70,4 @@ SNAPSHOT
 rules="$(grep -cvE '^[[:space:]]*(//|$)' "$target")"
 echo "publicsuffix $version: list of ${version:0:4}-${version:4:2}-${version:6:2}, $rules rule lines, sha256 $sha256."
 echo "Updated $target and $snapshot."
-echo "Next: name version $version in THIRD-PARTY-NOTICES.md and in tests/CorsKit.Tests/Origins/PublicSuffixListSnapshotTests.cs (pinned on purpose), rebuild, and run the tests."
+echo "Next: name version $version and its date in THIRD-PARTY-NOTICES.md, README.md (Origin syntax) and tests/CorsKit.Tests/Origins/PublicSuffixListSnapshotTests.cs (pinned on purpose), rebuild, and run the tests."
