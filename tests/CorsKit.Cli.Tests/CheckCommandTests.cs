@@ -1,3 +1,5 @@
+using CorsKit.Origins;
+
 namespace CorsKit.Cli.Tests;
 
 public sealed class CheckCommandTests : IDisposable
@@ -74,6 +76,54 @@ public sealed class CheckCommandTests : IDisposable
     [Fact]
     public async Task A_missing_file_is_an_error() =>
         (await Cli.RunAsync("check", Path.Combine(_directory, "missing.json"))).Should().Be((1, $"error: {Path.Combine(_directory, "missing.json")}: no such file.{Environment.NewLine}"));
+
+    private const string ValidConfiguration = """{ "Cors": { "Policies": { "web": { "Origins": [ "https://app.example.com" ] } } } }""";
+
+    private static readonly DateOnly ListDate = PublicSuffixListSnapshot.Current.Date;
+
+    private static readonly string ListLine =
+        $"Public Suffix List: embedded snapshot of {ListDate:yyyy-MM-dd} (Debian publicsuffix {PublicSuffixListSnapshot.Current.DebianVersion}).";
+
+    [Fact]
+    public async Task The_embedded_Public_Suffix_List_is_named_with_its_date_and_not_warned_about_up_to_180_days_old()
+    {
+        var file = Write(ValidConfiguration);
+
+        var (exitCode, output) = await Cli.RunAsync(new FixedClock(ListDate.AddDays(180)), "check", file);
+
+        exitCode.Should().Be(0);
+        output.Should().Be(string.Join(Environment.NewLine,
+            ListLine,
+            $"{file}: valid (0 warning(s)). Policy names used by endpoints are checked when the app starts.",
+            ""));
+    }
+
+    [Fact]
+    public async Task A_Public_Suffix_List_more_than_180_days_old_is_warned_about_with_the_way_to_refresh_it()
+    {
+        var file = Write(ValidConfiguration);
+
+        var (exitCode, output) = await Cli.RunAsync(new FixedClock(ListDate.AddDays(181)), "check", file);
+
+        exitCode.Should().Be(0);
+        output.Should().Be(string.Join(Environment.NewLine,
+            ListLine,
+            $"warning: the embedded Public Suffix List is 181 days old ({ListDate:yyyy-MM-dd}), so wildcards directly under suffixes added since then are not refused. "
+                + "Run tools/refresh-public-suffix-list.sh and rebuild, or update the CorsKit package.",
+            $"{file}: valid (0 warning(s)). Policy names used by endpoints are checked when the app starts.",
+            ""));
+    }
+
+    [Fact]
+    public async Task An_old_Public_Suffix_List_leaves_the_exit_code_of_an_invalid_configuration_at_1()
+    {
+        var file = Write("""{ "Cors": { "Policies": { "web": { "Origins": [ "null" ] } } } }""");
+
+        var (exitCode, output) = await Cli.RunAsync(new FixedClock(ListDate.AddYears(3)), "check", file);
+
+        exitCode.Should().Be(1);
+        output.Should().Contain("warning: the embedded Public Suffix List is").And.Contain("1 error(s), 0 warning(s).");
+    }
 
     [Fact]
     public async Task The_sample_configuration_is_valid()

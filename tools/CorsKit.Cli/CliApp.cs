@@ -5,22 +5,24 @@ namespace CorsKit.Cli;
 /// <summary>The <c>corskit</c> command line: <c>check</c> and <c>probe</c>.</summary>
 internal static class CliApp
 {
-    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, HttpMessageHandler? handler = null)
+    /// <summary>Runs the command line; <paramref name="time"/> (the system clock by default) dates <c>check</c>'s list-age warning.</summary>
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, HttpMessageHandler? handler = null, TimeProvider? time = null)
     {
         var root = new RootCommand("corskit: check a CorsKit configuration, and probe any server's CORS answers as a browser judges them.")
         {
-            CheckCommand(output),
+            CheckCommand(output, time ?? TimeProvider.System),
             ProbeCommand(output, error, handler),
         };
         return root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
     }
 
-    private static Command CheckCommand(TextWriter output)
+    private static Command CheckCommand(TextWriter output, TimeProvider time)
     {
         var file = new Argument<string>("appsettings.json") { Description = "The configuration file to check." };
         var section = new Option<string>("--section") { Description = "The section holding the CorsKit configuration.", DefaultValueFactory = _ => "Cors" };
         var command = new Command("check", "Validate a configuration exactly as the app does at startup; exit 1 on errors.") { file, section };
-        command.SetAction(result => ConfigurationCheck.Run(result.GetRequiredValue(file), result.GetRequiredValue(section), output));
+        command.SetAction(result => ConfigurationCheck.Run(
+            result.GetRequiredValue(file), result.GetRequiredValue(section), output, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime)));
         return command;
     }
 

@@ -1,4 +1,6 @@
+using System.Globalization;
 using CorsKit.Hosting;
+using CorsKit.Origins;
 using CorsKit.Policies;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -8,12 +10,19 @@ namespace CorsKit.Cli;
 /// <summary>
 /// <c>corskit check</c>: validates a configuration file exactly as the app does at startup (the
 /// same binding, key checks and rules), and prints every error and warning with its key path.
-/// Endpoint policy names need the app itself and are checked when it starts.
+/// Endpoint policy names need the app itself and are checked when it starts. Also names the
+/// embedded Public Suffix List snapshot, with a warning when it is old.
 /// </summary>
 internal static class ConfigurationCheck
 {
-    /// <summary>Returns 0 when the configuration is valid (warnings allowed), 1 otherwise.</summary>
-    public static int Run(string file, string section, TextWriter output)
+    /// <summary>An embedded Public Suffix List older than this many days is warned about.</summary>
+    public const int PublicSuffixListMaxAgeDays = 180;
+
+    /// <summary>
+    /// Returns 0 when the configuration is valid (warnings allowed), 1 otherwise.
+    /// <paramref name="today"/> dates the Public Suffix List's age.
+    /// </summary>
+    public static int Run(string file, string section, TextWriter output, DateOnly today)
     {
         if (!File.Exists(file))
         {
@@ -39,6 +48,8 @@ internal static class ConfigurationCheck
             return 1;
         }
 
+        DescribePublicSuffixList(output, today);
+
         using var services = new ServiceCollection()
             .AddLogging()
             .AddSingleton<IConfiguration>(configuration)
@@ -57,5 +68,24 @@ internal static class ConfigurationCheck
             ? $"{file}: valid ({warnings} warning(s)). Policy names used by endpoints are checked when the app starts."
             : $"{file}: {errors} error(s), {warnings} warning(s). The app would refuse to start with this configuration.");
         return errors == 0 ? 0 : 1;
+    }
+
+    /// <summary>
+    /// One line naming the embedded snapshot, and a warning (which leaves the exit code alone) when
+    /// it is more than <see cref="PublicSuffixListMaxAgeDays"/> days older than <paramref name="today"/>:
+    /// wildcards under suffixes registered since then are not refused.
+    /// </summary>
+    private static void DescribePublicSuffixList(TextWriter output, DateOnly today)
+    {
+        var snapshot = PublicSuffixListSnapshot.Current;
+        var date = snapshot.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        output.WriteLine($"Public Suffix List: embedded snapshot of {date} (Debian publicsuffix {snapshot.DebianVersion}).");
+
+        var age = today.DayNumber - snapshot.Date.DayNumber;
+        if (age > PublicSuffixListMaxAgeDays)
+        {
+            output.WriteLine($"warning: the embedded Public Suffix List is {age} days old ({date}), so wildcards directly under suffixes added since then are not refused. "
+                + "Run tools/refresh-public-suffix-list.sh and rebuild, or update the CorsKit package.");
+        }
     }
 }

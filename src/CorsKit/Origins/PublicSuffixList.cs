@@ -5,12 +5,14 @@ namespace CorsKit.Origins;
 
 /// <summary>
 /// The Public Suffix List (https://publicsuffix.org, MPL-2.0), from a snapshot embedded in this
-/// assembly (see THIRD-PARTY-NOTICES.md). Loaded once, on first use, when a configuration with a
-/// subdomain pattern is validated; never consulted per request.
+/// assembly (see THIRD-PARTY-NOTICES.md; <see cref="PublicSuffixListSnapshot"/> says which). Loaded
+/// once, on first use, when a configuration with a subdomain pattern is validated; never consulted
+/// per request.
 /// </summary>
 internal sealed class PublicSuffixList
 {
-    private const string ResourceName = "CorsKit.public_suffix_list.dat";
+    /// <summary>The manifest resource name of the embedded list.</summary>
+    internal const string ResourceName = "CorsKit.public_suffix_list.dat";
 
     private static readonly Lazy<PublicSuffixList> Embedded = new(LoadEmbedded);
 
@@ -82,11 +84,22 @@ internal sealed class PublicSuffixList
     private static string ToAscii(IdnMapping idn, string rule) =>
         rule.Any(c => c > 0x7F) ? idn.GetAscii(rule) : rule;
 
+    /// <summary>The bytes of one of this assembly's embedded resources.</summary>
+    internal static byte[] ReadResource(string name)
+    {
+        using var stream = OpenResource(name);
+        using var bytes = new MemoryStream();
+        stream.CopyTo(bytes);
+        return bytes.ToArray();
+    }
+
+    private static Stream OpenResource(string name) =>
+        typeof(PublicSuffixList).Assembly.GetManifestResourceStream(name)
+            ?? throw new InvalidOperationException($"The embedded resource {name} is missing from CorsKit.");
+
     private static PublicSuffixList LoadEmbedded()
     {
-        using var stream = typeof(PublicSuffixList).Assembly.GetManifestResourceStream(ResourceName)
-            ?? throw new InvalidOperationException($"The embedded resource {ResourceName} is missing from CorsKit.");
-        using var reader = new StreamReader(stream);
+        using var reader = new StreamReader(OpenResource(ResourceName));
         return new PublicSuffixList(reader);
     }
 }

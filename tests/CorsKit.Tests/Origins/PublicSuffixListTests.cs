@@ -23,6 +23,14 @@ public class PublicSuffixListTests
         List.IsPublicSuffix(domain).Should().BeTrue();
 
     [Theory]
+    [InlineData("ngrok-free.app")]
+    [InlineData("azure-api.net")]
+    [InlineData("replit.app")]
+    [InlineData("lovable.app")]
+    public void Suffixes_added_since_2023_are_recognised(string domain) =>
+        List.IsPublicSuffix(domain).Should().BeTrue();
+
+    [Theory]
     [InlineData("example.com")]
     [InlineData("example.co.uk")]
     [InlineData("me.github.io")]

@@ -150,6 +150,25 @@ public class ValidationTests
     public void Wildcards_directly_under_a_public_suffix_are_refused(string pattern, string suffix) =>
         ShouldRefuse(p => p.WithOrigins(pattern), "Cors:Policies:test:Origins:0", $"directly under the public suffix '{suffix}'", "Use a domain you control");
 
+    // Suffixes registered in the Public Suffix List after the 2023-02-09 snapshot CorsKit first shipped:
+    // anyone can get a subdomain there, so these patterns hand credentialed responses to strangers.
+    [Theory]
+    [InlineData("https://*.ngrok-free.app", "ngrok-free.app")]
+    [InlineData("https://*.azure-api.net", "azure-api.net")]
+    [InlineData("https://*.replit.app", "replit.app")]
+    [InlineData("https://*.lovable.app", "lovable.app")]
+    public void Patterns_under_suffixes_added_since_2023_are_refused(string pattern, string suffix)
+    {
+        var result = TestPolicies.Validate(p => p.WithOrigins(pattern).AllowCredentials());
+
+        result.Succeeded.Should().BeFalse();
+        var error = result.Issues.Errors.Should().ContainSingle().Subject;
+        error.Path.Should().Be("Cors:Policies:test:Origins:0");
+        error.Message.Should().Be(
+            $"'{pattern}' puts the wildcard directly under the public suffix '{suffix}', so it would match sites owned by anyone. "
+            + $"Use a domain you control, e.g. https://*.your-domain.{suffix}.");
+    }
+
     [Theory]
     [InlineData("https://*.example.com")]
     [InlineData("https://*.example.co.uk")]
