@@ -27,7 +27,8 @@ internal static class ReferenceModel
         }
 
         var scheme = origin[..separator];
-        if (!char.IsAsciiLetterLower(scheme[0]) || !scheme.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '+' or '-' or '.'))
+        if (!char.IsAsciiLetterLower(scheme[0]) || !scheme.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '+' or '-' or '.')
+            || scheme is "file" or "ftp" or "ws" or "wss")
         {
             return false;
         }
@@ -93,7 +94,8 @@ internal static class ReferenceModel
 
         var host = origin[prefix.Length..^portText.Length];
         var labels = origin[prefix.Length..^suffix.Length].Split('.');
-        return host.Length <= 253 && labels.All(l => l.Length is > 0 and <= 63 && l.All(c => DomainChars.Contains(c, StringComparison.Ordinal)));
+        return host.Length <= 253 && labels.All(l => l.Length is > 0 and <= 63 && l.All(c => DomainChars.Contains(c, StringComparison.Ordinal))
+            && (!l.StartsWith("xn--", StringComparison.Ordinal) || IsPunycodeOfNonAsciiLabel(l[4..])));
     }
 
     /// <summary>
@@ -133,7 +135,8 @@ internal static class ReferenceModel
         }
 
         var labels = host.Split('.');
-        if (labels.Any(l => l.Length is 0 or > 63 || !l.All(c => DomainChars.Contains(c, StringComparison.Ordinal))))
+        if (labels.Any(l => l.Length is 0 or > 63 || !l.All(c => DomainChars.Contains(c, StringComparison.Ordinal))
+            || (l.StartsWith("xn--", StringComparison.Ordinal) && !IsPunycodeOfNonAsciiLabel(l[4..]))))
         {
             return false;
         }
@@ -188,6 +191,88 @@ internal static class ReferenceModel
             : Hex(pieces[..bestStart]) + "::" + Hex(pieces[(bestStart + bestLength)..]);
     }
 
+    /// <summary>
+    /// RFC 3492's decoder, step by step as section 6.2 writes it, on a label without its xn--:
+    /// valid when it decodes, and decodes to at least one code point beyond ASCII, none of them a
+    /// C1 control, a surrogate or beyond Unicode.
+    /// </summary>
+    public static bool IsPunycodeOfNonAsciiLabel(string encoded)
+    {
+        const long Base = 36, TMin = 1, TMax = 26;
+        var output = new List<long>();
+        var b = encoded.LastIndexOf('-');
+        if (b > 0)
+        {
+            output.AddRange(encoded[..b].Select(c => (long)c));
+        }
+
+        long n = 128, i = 0, bias = 72;
+        var input = b > 0 ? b + 1 : 0;
+        if (input >= encoded.Length)
+        {
+            return false;
+        }
+
+        while (input < encoded.Length)
+        {
+            long oldi = i, w = 1;
+            for (var k = Base; ; k += Base)
+            {
+                if (input >= encoded.Length)
+                {
+                    return false;
+                }
+
+                var c = encoded[input++];
+                long digit = c is >= 'a' and <= 'z' ? c - 'a' : c is >= '0' and <= '9' ? c - '0' + 26 : -1;
+                if (digit < 0)
+                {
+                    return false;
+                }
+
+                i += digit * w;
+                var t = k <= bias ? TMin : k >= bias + TMax ? TMax : k - bias;
+                if (digit < t)
+                {
+                    break;
+                }
+
+                w *= Base - t;
+                if (i > int.MaxValue || w > int.MaxValue)
+                {
+                    return false;
+                }
+            }
+
+            if (i > int.MaxValue)
+            {
+                return false;
+            }
+
+            var delta = oldi == 0 ? (i - oldi) / 700 : (i - oldi) / 2;
+            delta += delta / (output.Count + 1);
+            long kk = 0;
+            while (delta > ((Base - TMin) * TMax) / 2)
+            {
+                delta /= Base - TMin;
+                kk += Base;
+            }
+
+            bias = kk + (((Base - TMin + 1) * delta) / (delta + 38));
+            n += i / (output.Count + 1);
+            i %= output.Count + 1;
+            if (n is < 0xA0 or (>= 0xD800 and <= 0xDFFF) or > 0x10FFFF)
+            {
+                return false;
+            }
+
+            output.Insert((int)i, n);
+            i++;
+        }
+
+        return true;
+    }
+
     private static bool IsCanonicalPort(string port, string scheme)
     {
         if (port.Length is 0 or > 5 || port[0] == '0' || !port.All(char.IsAsciiDigit))
@@ -196,7 +281,7 @@ internal static class ReferenceModel
         }
 
         var value = int.Parse(port, CultureInfo.InvariantCulture);
-        var defaultPort = scheme switch { "http" or "ws" => 80, "https" or "wss" => 443, "ftp" => 21, _ => -1 };
+        var defaultPort = scheme switch { "http" => 80, "https" => 443, _ => -1 };
         return value <= 65535 && value != defaultPort;
     }
 }

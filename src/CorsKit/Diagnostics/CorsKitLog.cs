@@ -103,6 +103,10 @@ internal static partial class CorsKitLog
         Message = "app.UseStrictCors() runs before app.UseRouting(): every endpoint gets the default policy. That is right only while no endpoint carries CORS metadata; call UseRouting() first.")]
     public static partial void RunsBeforeRouting(ILogger logger);
 
+    [LoggerMessage(EventId = 1005, EventName = "RemoteAuthenticationCallbacks", Level = LogLevel.Information,
+        Message = "CorsKit lets cross-site form posts reach the callback paths of the remote authentication schemes, as AllowCrossOriginFormPosts does for endpoints: {Callbacks}.")]
+    public static partial void RemoteAuthenticationCallbacks(ILogger logger, string callbacks);
+
     [LoggerMessage(EventId = 2001, EventName = "OriginNotAllowed", Level = LogLevel.Debug, SkipEnabledCheck = true,
         Message = "{Kind} from origin '{Origin}' denied: policy '{Policy}' does not allow this origin.")]
     private static partial void OriginNotAllowed(ILogger logger, string kind, string origin, string policy);

@@ -51,6 +51,7 @@ internal sealed class CorsKitMetrics
         CorsReason.HeaderNotAllowed => "header_not_allowed",
         CorsReason.PrivateNetworkNotAllowed => "private_network_not_allowed",
         CorsReason.CredentialsNotAllowed => "credentials_not_allowed",
+        CorsReason.OriginMissing => "origin_missing",
         _ => "unknown",
     };
 }

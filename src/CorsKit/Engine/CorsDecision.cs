@@ -38,8 +38,11 @@ internal enum CorsReason : byte
     HeaderNotAllowed,
     PrivateNetworkNotAllowed,
 
-    /// <summary>An unsafe request carrying cookies under a <c>*</c> policy, which never allows credentials.</summary>
+    /// <summary>An unsafe cross-origin request carrying cookies under a policy that does not allow credentials.</summary>
     CredentialsNotAllowed,
+
+    /// <summary>An unsafe request without Origin that Fetch Metadata marks as cross-origin: there is no origin to allow.</summary>
+    OriginMissing,
 }
 
 /// <summary>

@@ -6,9 +6,19 @@ namespace CorsKit.Engine;
 
 /// <summary>The request facts the CSRF guard needs beyond the origin decision.</summary>
 internal readonly struct GuardRequest(
-    string method, StringValues origin, StringValues secFetchSite, string scheme, StringValues host, StringValues contentType, bool hasCookies)
+    string method,
+    IReadOnlyList<string>? endpointMethods,
+    StringValues origin,
+    StringValues secFetchSite,
+    string scheme,
+    StringValues host,
+    StringValues contentType,
+    bool hasCookies)
 {
     public string Method { get; } = method;
+
+    /// <summary>The methods the selected endpoint accepts; null or empty when it accepts any.</summary>
+    public IReadOnlyList<string>? EndpointMethods { get; } = endpointMethods;
 
     public StringValues Origin { get; } = origin;
 
@@ -30,26 +40,46 @@ internal readonly struct GuardRequest(
 /// CorsKit's CSRF guard. CORS only hides responses: a simple cross-origin POST still executes.
 /// So an unsafe request that the policy does not allow is blocked before the endpoint runs,
 /// unless it is same-origin or an endpoint accepts cross-site form posts explicitly. A request
-/// the policy does not allow is one from an origin it does not list, or one carrying cookies
-/// under a <c>*</c> policy: <c>*</c> never grants credentials, so such a request is a forgery
-/// riding on the user's session, whoever sent it.
+/// the policy does not allow is one from an origin it does not list; one carrying cookies under
+/// a policy without credentials (the policy says that origin may not act with the user's
+/// credentials, so such a request is a forgery riding on the user's session); and one without
+/// Origin that Fetch Metadata, which pages cannot forge, says came from another site.
 /// </summary>
 internal static class CrossOriginGuard
 {
     /// <summary>
-    /// The guard's decision for a request with an Origin header, given the policy's decision on
-    /// that origin (<see cref="CorsEngine.EvaluateActual"/>): <see cref="CorsResult.Blocked"/> or not.
+    /// Whether the guard judges a request: an unsafe method, or a safe one that the selected
+    /// endpoint does not accept. The latter was rewritten after routing (a method override turning
+    /// a form's POST into GET): the endpoint was selected for another method, which is judged.
+    /// </summary>
+    public static bool Judges(string method, IReadOnlyList<string>? endpointMethods) =>
+        !HttpMethodRules.IsSafe(method) || !Accepts(endpointMethods, method);
+
+    /// <summary>
+    /// The guard's decision, given the policy's decision on the request's origin
+    /// (<see cref="CorsEngine.EvaluateActual"/>): <see cref="CorsResult.Blocked"/> or not.
     /// </summary>
     public static CorsDecision Evaluate(CorsPolicy policy, CorsDecision decision, in GuardRequest request, bool acceptsCrossOriginFormPosts)
     {
-        if (HttpMethodRules.IsSafe(request.Method))
+        if (!Judges(request.Method, request.EndpointMethods))
         {
             return decision;
         }
 
-        if (decision.IsAllowed)
+        if (decision.Kind == CorsRequestKind.NotCors)
         {
-            if (!(policy.Origins.AllowsAnyOrigin && request.HasCookies))
+            // Browsers send Origin with every unsafe request; without it, only Fetch Metadata can
+            // say that a browser sent the request from another site.
+            if (request.SecFetchSite.Count == 0 || IsSameOrigin(request))
+            {
+                return decision;
+            }
+
+            decision = CorsDecision.Denied(CorsRequestKind.Actual, CorsReason.OriginMissing);
+        }
+        else if (decision.IsAllowed)
+        {
+            if (policy.AllowCredentials || !request.HasCookies)
             {
                 return decision;
             }
@@ -74,6 +104,25 @@ internal static class CrossOriginGuard
 
         return request.Origin.Count == 1 && request.Host.Count == 1
             && OriginEqualsOwn(request.Origin[0] ?? string.Empty, request.Scheme, request.Host[0] ?? string.Empty);
+    }
+
+    /// <summary>Whether an endpoint accepting <paramref name="endpointMethods"/> was selected for <paramref name="method"/>, as routing compares methods.</summary>
+    private static bool Accepts(IReadOnlyList<string>? endpointMethods, string method)
+    {
+        if (endpointMethods is null || endpointMethods.Count == 0)
+        {
+            return true;
+        }
+
+        for (var i = 0; i < endpointMethods.Count; i++)
+        {
+            if (endpointMethods[i].Equals(method, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static bool OriginEqualsOwn(string origin, string ownScheme, string ownHost)

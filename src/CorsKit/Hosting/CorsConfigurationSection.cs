@@ -11,4 +11,7 @@ internal sealed class CorsConfigurationSection(IConfiguration section)
     public IConfiguration Section { get; } = section;
 
     public string Path => Section is IConfigurationSection { Path.Length: > 0 } named ? named.Path : DefaultPath;
+
+    /// <summary>Whether the configuration currently has anything under this section.</summary>
+    public bool Exists => Section is IConfigurationSection section ? section.Exists() : Section.GetChildren().Any();
 }

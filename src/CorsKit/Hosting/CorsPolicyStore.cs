@@ -34,7 +34,7 @@ internal sealed class CorsPolicyStore : IDisposable
         _sections = sections.ToArray();
         _logger = logger;
 
-        var result = Load();
+        var result = Load(isReload: false);
         StartupIssues = result.Issues;
         if (result.Policies is { } policies)
         {
@@ -73,7 +73,7 @@ internal sealed class CorsPolicyStore : IDisposable
     {
         lock (_reloadLock)
         {
-            var result = Load();
+            var result = Load(isReload: true);
             if (result.Policies is { } policies)
             {
                 Volatile.Write(ref _current, policies);
@@ -105,9 +105,18 @@ internal sealed class CorsPolicyStore : IDisposable
         }
     }
 
-    private CompilationResult Load()
+    private CompilationResult Load(bool isReload)
     {
         var issues = new ConfigurationIssues();
+        if (isReload && _sections.Length > 0 && !Array.Exists(_sections, s => s.Exists))
+        {
+            // A deleted file or a dropped section is a deployment slip: it must not silently turn
+            // every endpoint without its own policy into deny-all.
+            issues.Error(RootPath, "the section is gone (the configuration file was deleted or the section removed), so the last good policies stay. "
+                + $"To switch cross-origin access off on purpose, keep the section without policies: \"{RootPath}\": {{ \"Policies\": {{}} }}.");
+            return new CompilationResult(null, issues);
+        }
+
         foreach (var section in _sections)
         {
             ConfigurationSectionValidator.Validate(section.Section, section.Path, issues);

@@ -89,14 +89,13 @@ internal static class CorsResponseWriter
         SetIfAbsent(headers, HeaderNames.AccessControlExposeHeaders, policy.ExposeHeadersValue);
     }
 
-    /// <summary>Answers a request blocked by the CSRF guard: 403, no Access-Control-* header.</summary>
-    public static void WriteBlocked(HttpResponse response, CorsPolicy policy)
+    /// <summary>
+    /// Answers a request blocked by the CSRF guard: 403, no Access-Control-* header, and
+    /// <c>Vary: Origin</c>, since the same request from the site itself would run.
+    /// </summary>
+    public static void WriteBlocked(HttpResponse response)
     {
-        if (policy.VariesByOrigin)
-        {
-            VaryHeader.Origin.AddTo(response.Headers);
-        }
-
+        VaryHeader.Origin.AddTo(response.Headers);
         response.StatusCode = StatusCodes.Status403Forbidden;
     }
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using CorsKit.Policies;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using CorsPolicy = CorsKit.Policies.CorsPolicy;
@@ -6,9 +7,9 @@ using Microsoft.AspNetCore.Http;
 namespace CorsKit.Hosting;
 
 /// <summary>
-/// Which policy an endpoint uses. The most specific CORS metadata decides (ASP.NET Core orders
-/// metadata from general to specific: group, then endpoint; controller, then action), whether it
-/// is CorsKit's or the framework's, so apps can keep their <c>[EnableCors]</c> attributes.
+/// Which policy an endpoint uses. Its most specific CORS metadata decides
+/// (<see cref="CorsMetadataPrecedence"/>), whether it is CorsKit's or the framework's, so apps
+/// can keep their <c>[EnableCors]</c> attributes.
 /// </summary>
 internal static class EndpointPolicies
 {
@@ -20,8 +21,28 @@ internal static class EndpointPolicies
 
     public static readonly object CorsMiddlewareInvokedValue = new();
 
-    /// <summary>The endpoint's most specific CORS metadata, or null when it has none.</summary>
-    public static ICorsMetadata? MetadataOf(Endpoint? endpoint) => endpoint?.Metadata.GetMetadata<ICorsMetadata>();
+    /// <summary>
+    /// The deciding metadata of endpoints with several pieces of CORS metadata, worked out once per
+    /// endpoint. Endpoints are immutable; the table lets go of those that routing no longer holds.
+    /// </summary>
+    private static readonly ConditionalWeakTable<Endpoint, ICorsMetadata> Decided = new();
+
+    /// <summary>The endpoint's deciding CORS metadata, or null when it has none.</summary>
+    public static ICorsMetadata? MetadataOf(Endpoint? endpoint)
+    {
+        if (endpoint is null)
+        {
+            return null;
+        }
+
+        var all = endpoint.Metadata.GetOrderedMetadata<ICorsMetadata>();
+        return all.Count switch
+        {
+            0 => null,
+            1 => all[0],
+            _ => Decided.TryGetValue(endpoint, out var decided) ? decided : Decided.GetValue(endpoint, CorsMetadataPrecedence.Decide),
+        };
+    }
 
     /// <summary>
     /// The policy for an endpoint's metadata under <paramref name="policies"/>. Fails closed: a name
@@ -33,6 +54,6 @@ internal static class EndpointPolicies
         StrictCorsAttribute strict => policies.Find(strict.PolicyName) ?? CorsPolicy.DenyAll,
         IEnableCorsAttribute { PolicyName: { } name } => policies.Find(name) ?? CorsPolicy.DenyAll,
         IEnableCorsAttribute => policies.Default,
-        _ => CorsPolicy.DenyAll, // the disabling attributes; inline policies, which startup refuses
+        _ => CorsPolicy.DenyAll, // the disabling attributes; contradictions and inline policies, which startup refuses
     };
 }

@@ -41,7 +41,11 @@ internal static class EndpointPolicyValidator
         foreach (var endpoint in endpoints)
         {
             var metadata = EndpointPolicies.MetadataOf(endpoint);
-            if (metadata is ICorsPolicyMetadata)
+            if (metadata is ContradictingCorsMetadata contradiction)
+            {
+                errors.Add(contradiction.Message);
+            }
+            else if (metadata is ICorsPolicyMetadata)
             {
                 errors.Add($"Endpoint '{Describe(endpoint)}' has a CORS policy built in code (RequireCors(policy => ...) or a CorsPolicy instance). "
                     + $"CorsKit validates every policy from configuration: move it to {rootPath}:Policies:<name> and write .RequireStrictCors(\"<name>\") or .RequireCors(\"<name>\").");

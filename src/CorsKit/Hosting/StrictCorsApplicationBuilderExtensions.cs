@@ -37,7 +37,8 @@ public static class StrictCorsApplicationBuilderExtensions
             var endpoints = app.ApplicationServices.GetService<EndpointDataSource>();
             var routingAfter = !routingBefore && app.Properties.ContainsKey(EndpointRouteBuilderKey);
             StartupEndpointCheck.Run(endpoints?.Endpoints ?? [], store, routingAfter, logger);
-            return new StrictCorsMiddleware(next, store, metrics, explainDenials, logger).InvokeAsync;
+            var callbacks = RemoteAuthenticationCallbacks.Discover(app.ApplicationServices, logger);
+            return new StrictCorsMiddleware(next, store, metrics, callbacks, explainDenials, logger).InvokeAsync;
         });
     }
 }

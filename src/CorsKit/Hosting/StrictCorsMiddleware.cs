@@ -2,6 +2,7 @@ using CorsKit.Diagnostics;
 using CorsKit.Engine;
 using CorsKit.Policies;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
 
@@ -19,6 +20,7 @@ internal sealed class StrictCorsMiddleware
     private readonly RequestDelegate _next;
     private readonly CorsPolicyStore _store;
     private readonly CorsKitMetrics _metrics;
+    private readonly RemoteAuthenticationCallbacks _callbacks;
     private readonly bool _explainDenials;
     private readonly ILogger _logger;
     private readonly Func<object, Task> _addVary;
@@ -26,14 +28,21 @@ internal sealed class StrictCorsMiddleware
     /// <param name="next">The rest of the pipeline.</param>
     /// <param name="store">The policies in force.</param>
     /// <param name="metrics">The CorsKit meter.</param>
+    /// <param name="callbacks">Remote authentication callback paths, which accept cross-site form posts.</param>
     /// <param name="explainDenials">True in the Development environment: denials get a problem-details body.</param>
     /// <param name="logger">The logger.</param>
     public StrictCorsMiddleware(
-        RequestDelegate next, CorsPolicyStore store, CorsKitMetrics metrics, bool explainDenials, ILogger<StrictCorsMiddleware> logger)
+        RequestDelegate next,
+        CorsPolicyStore store,
+        CorsKitMetrics metrics,
+        RemoteAuthenticationCallbacks callbacks,
+        bool explainDenials,
+        ILogger<StrictCorsMiddleware> logger)
     {
         _next = next;
         _store = store;
         _metrics = metrics;
+        _callbacks = callbacks;
         _explainDenials = explainDenials;
         _logger = logger;
         _addVary = AddVary;
@@ -42,13 +51,25 @@ internal sealed class StrictCorsMiddleware
     public Task InvokeAsync(HttpContext context)
     {
         var policies = _store.Current;
-        var metadata = EndpointPolicies.MetadataOf(context.GetEndpoint());
+        var endpoint = context.GetEndpoint();
+        var metadata = EndpointPolicies.MetadataOf(endpoint);
         var policy = EndpointPolicies.Resolve(policies, metadata);
         var request = context.Request;
         var origin = request.Headers.Origin;
         var onResponseStarting = _addVary;
+
+        // Whether the CSRF guard judges the request: then its answer depends on the origin.
+        bool judged;
         if (origin.Count == 0)
         {
+            // Browsers send Origin with every unsafe method, so only an unsafe one can be a
+            // browser's cross-site request (told by Fetch Metadata) without it.
+            judged = policies.BlockCrossOriginUnsafeRequests && !HttpMethodRules.IsSafe(request.Method);
+            if (judged && Blocks(context, endpoint, policy, CorsDecision.NotCors) is { } blocked)
+            {
+                return AnswerBlocked(context, policy, blocked, origin);
+            }
+
             _metrics.Record(CorsDecision.NotCors, policy.Name);
         }
         else
@@ -59,14 +80,11 @@ internal sealed class StrictCorsMiddleware
             }
 
             var decision = CorsEngine.EvaluateActual(policy, origin);
-            if (policies.BlockCrossOriginUnsafeRequests && !HttpMethodRules.IsSafe(request.Method) && Blocks(context, policy, decision) is { } blocked)
+            judged = policies.BlockCrossOriginUnsafeRequests
+                && (!HttpMethodRules.IsSafe(request.Method) || CrossOriginGuard.Judges(request.Method, EndpointMethods(endpoint)));
+            if (judged && Blocks(context, endpoint, policy, decision) is { } blocked)
             {
-                _metrics.Record(blocked, policy.Name);
-                CorsKitLog.Blocked(_logger, policy.Name, blocked, request.Method, origin);
-                CorsResponseWriter.WriteBlocked(context.Response, policy);
-                return _explainDenials
-                    ? DevelopmentProblem.WriteAsync(context.Response, policy, blocked, origin, request.Method, _store.RootPath)
-                    : Task.CompletedTask;
+                return AnswerBlocked(context, policy, blocked, origin);
             }
 
             _metrics.Record(decision, policy.Name);
@@ -92,7 +110,7 @@ internal sealed class StrictCorsMiddleware
             context.Items[EndpointPolicies.CorsMiddlewareInvokedKey] = EndpointPolicies.CorsMiddlewareInvokedValue;
         }
 
-        if (policy.VariesByOrigin)
+        if (policy.VariesByOrigin || judged)
         {
             // The state is the context itself and the delegates are cached (which one, and for an
             // allowed request its policy, tells what was decided), so registering allocates nothing
@@ -102,6 +120,10 @@ internal sealed class StrictCorsMiddleware
 
         return _next(context);
     }
+
+    /// <summary>The methods the endpoint accepts, as routing matched them; null when it accepts any.</summary>
+    private static IReadOnlyList<string>? EndpointMethods(Endpoint? endpoint) =>
+        endpoint?.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods;
 
     private Task AnswerPreflight(HttpContext context, CorsPolicy policy, StringValues origin, StringValues requestMethod)
     {
@@ -122,14 +144,32 @@ internal sealed class StrictCorsMiddleware
             : Task.CompletedTask;
     }
 
-    /// <summary>The CSRF guard's blocking decision for an unsafe request, or null when it may run.</summary>
-    private static CorsDecision? Blocks(HttpContext context, CorsPolicy policy, in CorsDecision decision)
+    private Task AnswerBlocked(HttpContext context, CorsPolicy policy, in CorsDecision blocked, StringValues origin)
+    {
+        var method = context.Request.Method;
+        _metrics.Record(blocked, policy.Name);
+        CorsKitLog.Blocked(_logger, policy.Name, blocked, method, origin);
+        CorsResponseWriter.WriteBlocked(context.Response);
+        return _explainDenials
+            ? DevelopmentProblem.WriteAsync(context.Response, policy, blocked, origin, method, _store.RootPath)
+            : Task.CompletedTask;
+    }
+
+    /// <summary>The CSRF guard's blocking decision for a request it judges, or null when it may run.</summary>
+    private CorsDecision? Blocks(HttpContext context, Endpoint? endpoint, CorsPolicy policy, in CorsDecision decision)
     {
         var request = context.Request;
         var headers = request.Headers;
         var guardRequest = new GuardRequest(
-            request.Method, headers.Origin, headers[CorsHeaderNames.SecFetchSite], request.Scheme, headers.Host, headers.ContentType, headers.Cookie.Count > 0);
-        var acceptsFormPosts = context.GetEndpoint()?.Metadata.GetMetadata<AllowCrossOriginFormPostsAttribute>() is not null;
+            request.Method,
+            EndpointMethods(endpoint),
+            headers.Origin,
+            headers[CorsHeaderNames.SecFetchSite],
+            request.Scheme,
+            headers.Host,
+            headers.ContentType,
+            headers.Cookie.Count > 0);
+        var acceptsFormPosts = endpoint?.Metadata.GetMetadata<AllowCrossOriginFormPostsAttribute>() is not null || _callbacks.Contains(request.Path);
         var verdict = CrossOriginGuard.Evaluate(policy, decision, guardRequest, acceptsFormPosts);
         return verdict.Result == CorsResult.Blocked ? verdict : null;
     }

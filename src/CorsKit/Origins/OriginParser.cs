@@ -4,8 +4,9 @@ namespace CorsKit.Origins;
 /// Recognises serialized origins exactly as browsers write them in the <c>Origin</c> header
 /// (WHATWG URL "ASCII serialization of an origin"): lowercase scheme and host, ASCII (punycode)
 /// host, IPv6 in brackets in its canonical compressed form, no default port, and nothing after
-/// the port: no path, query, userinfo, trailing slash or trailing dot. Anything else is refused.
-/// Allocation-free: it only walks the span.
+/// the port: no path, query, userinfo, trailing slash or trailing dot. Schemes no browser puts in
+/// an Origin header (<see cref="IsNeverSentScheme"/>) and <c>xn--</c> labels that are not valid
+/// Punycode are refused too. Allocation-free: it only walks the span.
 /// </summary>
 internal static class OriginParser
 {
@@ -22,7 +23,8 @@ internal static class OriginParser
     {
         parts = default;
         var schemeLength = SchemeLength(value);
-        if (schemeLength == 0 || !value[schemeLength..].StartsWith("://", StringComparison.Ordinal))
+        if (schemeLength == 0 || !value[schemeLength..].StartsWith("://", StringComparison.Ordinal)
+            || IsNeverSentScheme(value[..schemeLength]))
         {
             return false;
         }
@@ -71,14 +73,21 @@ internal static class OriginParser
     }
 
     /// <summary>
-    /// The default port of the schemes that have one in the URL standard, or -1.
+    /// Schemes that never appear in an Origin header although they look like origins: pages
+    /// loaded from <c>file:</c> send <c>null</c>, no browser loads <c>ftp:</c> pages any more, and
+    /// a WebSocket URL is never a page's origin (its handshake carries the page's http(s) origin).
+    /// </summary>
+    public static bool IsNeverSentScheme(ReadOnlySpan<char> scheme) => scheme is "file" or "ftp" or "ws" or "wss";
+
+    /// <summary>
+    /// The default port of the schemes that have one in the URL standard (of those that reach
+    /// here), or -1.
     /// A canonical origin never spells its default port out.
     /// </summary>
     public static int DefaultPort(ReadOnlySpan<char> scheme) => scheme switch
     {
-        "http" or "ws" => 80,
-        "https" or "wss" => 443,
-        "ftp" => 21,
+        "http" => 80,
+        "https" => 443,
         _ => -1,
     };
 
@@ -101,9 +110,9 @@ internal static class OriginParser
             var c = host[i];
             if (c == '.')
             {
-                if (labelLength == 0)
+                if (labelLength == 0 || !IsValidAceLabel(host.Slice(lastLabelStart, labelLength)))
                 {
-                    return false; // empty label: leading, doubled or trailing dot
+                    return false; // empty label (leading, doubled or trailing dot), or bad Punycode
                 }
 
                 labelLength = 0;
@@ -119,9 +128,9 @@ internal static class OriginParser
             }
         }
 
-        if (labelLength == 0)
+        if (labelLength == 0 || !IsValidAceLabel(host[lastLabelStart..]))
         {
-            return false; // trailing dot
+            return false; // trailing dot, or bad Punycode
         }
 
         // The URL standard parses a host whose last label looks like a number as IPv4, and
@@ -134,6 +143,10 @@ internal static class OriginParser
 
         return true;
     }
+
+    /// <summary>A label is fine unless it starts with <c>xn--</c> and is not valid Punycode.</summary>
+    private static bool IsValidAceLabel(ReadOnlySpan<char> label) =>
+        !label.StartsWith(Punycode.AcePrefix, StringComparison.Ordinal) || Punycode.IsValidLabel(label[Punycode.AcePrefix.Length..]);
 
     private static bool EndsInANumber(ReadOnlySpan<char> lastLabel)
     {

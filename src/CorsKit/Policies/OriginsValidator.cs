@@ -1,3 +1,4 @@
+using System.Globalization;
 using CorsKit.Origins;
 
 namespace CorsKit.Policies;
@@ -42,6 +43,10 @@ internal static class OriginsValidator
             {
                 issues.Error(entryPath, "'null' can never be allowed: it is the origin of sandboxed iframes, file: pages and redirected requests, "
                     + "so any site can send it. Serve the page from a real origin and list that origin instead.");
+            }
+            else if (NeverSentMessage(entry) is { } neverSent)
+            {
+                issues.Error(entryPath, neverSent);
             }
             else if (entry.Contains('*', StringComparison.Ordinal))
             {
@@ -101,6 +106,58 @@ internal static class OriginsValidator
         return valid;
     }
 
+    /// <summary>
+    /// Why no browser would ever send <paramref name="entry"/>, so that listing it is a mistake that
+    /// would silently never match: a scheme browsers do not put in Origin, or a host with an
+    /// <c>xn--</c> label the URL parser refuses (checked here with the full IDNA rules).
+    /// </summary>
+    private static string? NeverSentMessage(string entry)
+    {
+        var separator = entry.IndexOf("://", StringComparison.Ordinal);
+        if (separator <= 0)
+        {
+            return null;
+        }
+
+        var scheme = entry[..separator].Trim().ToLowerInvariant();
+        if (OriginParser.IsNeverSentScheme(scheme))
+        {
+            var why = scheme switch
+            {
+                "file" => "pages loaded from file: send 'Origin: null'",
+                "ftp" => "no browser loads ftp: pages any more",
+                _ => "a WebSocket URL is never the origin of a page: a page opening one sends its own http(s) origin",
+            };
+            return $"'{entry}' is an origin no browser sends: {why}. List the https:// (or http://) origin of the page that makes the requests.";
+        }
+
+        var host = entry[(separator + 3)..];
+        var hostEnd = host.IndexOfAny([':', '/', '?', '#']);
+        if (hostEnd >= 0)
+        {
+            host = host[..hostEnd];
+        }
+
+        var badLabel = host.Split('.').FirstOrDefault(label => label.StartsWith(Punycode.AcePrefix, StringComparison.OrdinalIgnoreCase) && !IsValidIdnLabel(label));
+        return badLabel is null
+            ? null
+            : $"'{entry}' has the host label '{badLabel}', which is not valid Punycode: the URL parser refuses such a host, so no browser sends it. "
+              + "Write the host as browsers send it, the Punycode of a real name (https://xn--bcher-kva.example for bücher.example).";
+    }
+
+    private static bool IsValidIdnLabel(string label)
+    {
+        try
+        {
+            var idn = new IdnMapping();
+            return idn.GetAscii(idn.GetUnicode(label)) == label;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+
     private static bool ValidateExact(StrictCorsPolicyOptions policy, string entry, string path, ConfigurationIssues issues)
     {
         if (!OriginParser.TryParse(entry, out var parts))
@@ -109,7 +166,18 @@ internal static class OriginsValidator
             return false;
         }
 
+        WarnAboutUncommonScheme(entry, parts.Scheme(entry), path, issues);
         return CheckTransportSecurity(policy, entry, parts.Scheme(entry), parts.Host(entry), path, issues);
+    }
+
+    /// <summary>Browsers send http(s) origins; other schemes come only from extensions and app web views, or from a typo.</summary>
+    private static void WarnAboutUncommonScheme(string entry, ReadOnlySpan<char> scheme, string path, ConfigurationIssues issues)
+    {
+        if (scheme is not ("http" or "https"))
+        {
+            issues.Warning(path, $"'{entry}' uses the scheme '{scheme}': pages send http or https origins, and other schemes come only from browser extensions "
+                + "and app web views (chrome-extension://, moz-extension://, capacitor://…). Check the spelling if that is not what you meant.");
+        }
     }
 
     private static OriginPattern? ValidatePattern(StrictCorsPolicyOptions policy, string entry, string path, ConfigurationIssues issues)
@@ -131,6 +199,7 @@ internal static class OriginsValidator
             return null;
         }
 
+        WarnAboutUncommonScheme(entry, pattern.Scheme, path, issues);
         return CheckTransportSecurity(policy, entry, pattern.Scheme, pattern.Domain, path, issues) ? pattern : null;
     }
 
@@ -143,7 +212,7 @@ internal static class OriginsValidator
         StrictCorsPolicyOptions policy, string entry, ReadOnlySpan<char> scheme, ReadOnlySpan<char> host, string path, ConfigurationIssues issues)
     {
         if (!(policy.AllowCredentials || policy.AllowPrivateNetwork) || policy.AllowInsecureOrigins
-            || !(scheme is "http" or "ws") || IsLoopback(host))
+            || scheme is not "http" || IsLoopback(host))
         {
             return true;
         }

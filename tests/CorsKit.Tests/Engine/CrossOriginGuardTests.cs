@@ -13,13 +13,14 @@ public class CrossOriginGuardTests
 
     private static GuardRequest Request(
         string method = "POST",
-        string origin = "https://evil.example",
+        string? origin = "https://evil.example",
         StringValues secFetchSite = default,
         string scheme = "https",
         string host = "api.example.com",
         string contentType = "text/plain",
-        bool hasCookies = false) =>
-        new(method, origin, secFetchSite, scheme, host, contentType, hasCookies);
+        bool hasCookies = false,
+        string[]? endpointMethods = null) =>
+        new(method, endpointMethods, origin, secFetchSite, scheme, host, contentType, hasCookies);
 
     [Theory]
     [InlineData("POST")]
@@ -38,6 +39,61 @@ public class CrossOriginGuardTests
     [InlineData("OPTIONS")]
     public void Safe_methods_are_never_blocked(string method) =>
         Blocks(Request(method, secFetchSite: "cross-site")).Should().BeFalse();
+
+    [Theory]
+    [InlineData("GET", new[] { "POST" }, true)] // a method override turned the POST routing selected into GET
+    [InlineData("HEAD", new[] { "POST" }, true)]
+    [InlineData("OPTIONS", new[] { "POST", "PUT" }, true)]
+    [InlineData("GET", new[] { "GET", "POST" }, false)]
+    [InlineData("GET", new[] { "get" }, false)] // routing compares methods case-insensitively
+    [InlineData("HEAD", new[] { "HEAD" }, false)]
+    [InlineData("GET", new string[0], false)] // an endpoint that accepts any method
+    public void A_safe_method_the_endpoint_was_not_selected_for_is_judged_as_unsafe(string method, string[] endpointMethods, bool blocked)
+    {
+        CrossOriginGuard.Judges(method, endpointMethods).Should().Be(blocked);
+        Blocks(Request(method, secFetchSite: "cross-site", endpointMethods: endpointMethods)).Should().Be(blocked);
+    }
+
+    [Theory]
+    [InlineData("cross-site", true)]
+    [InlineData("same-site", true)]
+    [InlineData("garbage", true)]
+    [InlineData("same-origin", false)]
+    [InlineData("none", false)]
+    public void Without_origin_only_fetch_metadata_can_say_a_write_crossed_origins(string secFetchSite, bool blocked)
+    {
+        var request = Request(origin: null, secFetchSite: secFetchSite);
+        var verdict = CrossOriginGuard.Evaluate(Trusting, CorsDecision.NotCors, request, acceptsCrossOriginFormPosts: false);
+
+        verdict.Result.Should().Be(blocked ? CorsResult.Blocked : CorsResult.Allowed);
+        verdict.Reason.Should().Be(blocked ? CorsReason.OriginMissing : CorsReason.None);
+    }
+
+    [Fact]
+    public void Without_origin_and_fetch_metadata_a_write_is_not_a_cross_origin_request() =>
+        CrossOriginGuard.Evaluate(Trusting, CorsDecision.NotCors, Request(origin: null), acceptsCrossOriginFormPosts: false)
+            .Should().Be(CorsDecision.NotCors);
+
+    [Theory]
+    [InlineData(false, true, true)]
+    [InlineData(false, false, false)]
+    [InlineData(true, true, false)]
+    public void A_cookie_carrying_write_from_an_allowed_origin_runs_only_under_a_policy_with_credentials(bool allowCredentials, bool hasCookies, bool blocked)
+    {
+        var policy = TestPolicies.Compile(p =>
+        {
+            p.WithOrigins("https://trusted.example.net");
+            if (allowCredentials)
+            {
+                p.AllowCredentials();
+            }
+        });
+
+        var verdict = CrossOriginGuard.Evaluate(policy, CorsEngine.EvaluateActual(policy, "https://trusted.example.net"),
+            Request(origin: "https://trusted.example.net", secFetchSite: "cross-site", hasCookies: hasCookies), acceptsCrossOriginFormPosts: false);
+
+        verdict.Result.Should().Be(blocked ? CorsResult.Blocked : CorsResult.Allowed);
+    }
 
     [Theory]
     [InlineData("same-origin", false)]
@@ -85,7 +141,7 @@ public class CrossOriginGuardTests
 
     [Fact]
     public void Unsafe_requests_from_an_allowed_origin_pass() =>
-        Blocks(Request(origin: "https://trusted.example.net", secFetchSite: "cross-site", hasCookies: true)).Should().BeFalse();
+        Blocks(Request(origin: "https://trusted.example.net", secFetchSite: "cross-site")).Should().BeFalse();
 
     [Fact]
     public void Under_a_star_policy_unsafe_cross_origin_requests_pass_without_cookies_and_are_blocked_with_them()

@@ -96,10 +96,8 @@ public class OriginParserTests
     [Theory]
     [InlineData("http", 80)]
     [InlineData("https", 443)]
-    [InlineData("ws", 80)]
-    [InlineData("wss", 443)]
-    [InlineData("ftp", 21)]
     [InlineData("chrome-extension", -1)]
+    [InlineData("capacitor", -1)]
     public void Default_ports_follow_the_URL_standard(string scheme, int port) =>
         OriginParser.DefaultPort(scheme).Should().Be(port);
 }

@@ -7,8 +7,9 @@ namespace CorsKit.Tests.Properties;
 /// <summary>CsCheck generators for canonical origins, their hostile variants, policies and header lists.</summary>
 internal static class Generators
 {
-    public static readonly Gen<string> Label =
-        Gen.Char["abcdefghijklmnopqrstuvwxyz0123456789-_"].Array[1, 12].Select(chars => new string(chars));
+    public static readonly Gen<string> Label = Gen.Frequency(
+        (9, Gen.Char["abcdefghijklmnopqrstuvwxyz0123456789-_"].Array[1, 12].Select(chars => new string(chars))),
+        (1, Gen.OneOf("xn--bcher-kva", "xn--p1ai", "xn--ls8h", "xn--nxasmm1c", "xn--mnchen-3ya"))); // bücher, рф, 💩, βόλος, münchen
 
     public static readonly Gen<string> Domain = Gen.Select(
         Label, Label.Array[0, 2], Gen.OneOf("com", "org", "net", "io", "example", "test", "localhost"),
@@ -19,7 +20,7 @@ internal static class Generators
     public static readonly Gen<string> IPv6 =
         Gen.Frequency((3, Gen.Const(0)), (2, Gen.Int[0, 0xffff])).Array[8].Select(pieces => $"[{ReferenceModel.FormatIPv6(pieces)}]");
 
-    public static readonly Gen<string> Scheme = Gen.OneOf("http", "https", "ws", "wss", "chrome-extension");
+    public static readonly Gen<string> Scheme = Gen.OneOf("http", "https", "chrome-extension", "capacitor");
 
     public static readonly Gen<int> Port = Gen.Frequency((3, Gen.Const(-1)), (1, Gen.Int[1, 65535]));
 
@@ -28,7 +29,7 @@ internal static class Generators
         Scheme, Gen.Frequency((6, Domain), (1, IPv4), (1, IPv6)), Port,
         (scheme, host, port) =>
         {
-            var isDefault = port == (scheme switch { "http" or "ws" => 80, "https" or "wss" => 443, _ => -1 });
+            var isDefault = port == (scheme switch { "http" => 80, "https" => 443, _ => -1 });
             return port < 0 || isDefault ? $"{scheme}://{host}" : $"{scheme}://{host}:{port.ToString(CultureInfo.InvariantCulture)}";
         });
 
