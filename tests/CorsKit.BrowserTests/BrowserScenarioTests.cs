@@ -220,4 +220,36 @@ public sealed class BrowserScenarioTests(CorsWorld world)
         result.Body.Should().Be("ran");
         world.Credentialed.Requests.Ran("POST", "/r/s11").Should().Be(1);
     }
+
+    [BrowserFact]
+    public async Task S18_cross_site_HTML_form_overriding_its_method_to_GET_never_runs_a_POST_only_endpoint()
+    {
+        await using var page = await world.OpenAsync(CorsWorld.EvilHost);
+        const string SubmitForm = """
+            (url) => {
+              const form = document.createElement('form');
+              form.method = 'post';
+              form.action = url;
+              for (const [name, value] of [['_method', 'GET'], ['amount', '1000']]) {
+                const input = document.createElement('input');
+                input.type = 'hidden';
+                input.name = name;
+                input.value = value;
+                form.appendChild(input);
+              }
+              document.body.appendChild(form);
+              form.submit();
+            }
+            """;
+
+        var target = $"{world.Credentialed.Origin}/transfer/s18";
+        var answer = page.Page.WaitForResponseAsync(target);
+        await page.Page.EvaluateAsync(SubmitForm, target);
+        var response = await answer;
+
+        response.Status.Should().Be(403, "the guard judges the POST that routing selected the endpoint for, not the GET the override left");
+        var requests = world.Credentialed.Requests;
+        requests.Arrived("POST", "/transfer/s18").Should().Be(1, "the browser submitted the form as a POST");
+        requests.Ran("POST", "/transfer/s18").Should().Be(0, "the POST-only endpoint never ran");
+    }
 }

@@ -58,6 +58,13 @@ internal sealed class ReusableHttpContext
         return this;
     }
 
+    /// <summary>Routes every following request to <paramref name="endpoint"/>, as routing would have selected it.</summary>
+    public ReusableHttpContext WithEndpoint(Endpoint endpoint)
+    {
+        Context.SetEndpoint(endpoint);
+        return this;
+    }
+
     /// <summary>Runs one request through <paramref name="app"/>, then starts the response (firing OnStarting callbacks).</summary>
     public void Send(RequestDelegate app)
     {

@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using CorsKit.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CorsKit.Tests.Performance;
@@ -70,6 +71,42 @@ public sealed class AllocationTests : IDisposable
         for (var i = 0; i < 100; i++)
         {
             http.Send(_app); // warm up: JIT, static caches, lazily created collections
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < Iterations; i++)
+        {
+            http.Send(_app);
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        http.StatusCode.Should().Be(expectedStatus, path);
+        http.ResponseHeaders.Vary.ToString().Should().StartWith("Origin", "the request really went through CorsKit");
+        allocated.Should().Be(0, $"'{path}' must allocate nothing per request ({allocated / (double)Iterations:F1} B/request measured)");
+    }
+
+    public static TheoryData<string, string, string, int> EndpointPaths => new()
+    {
+        { "a GET routed to a GET endpoint", "GET-only", "https://app.example.com", 200 },
+        { "a form POST overridden to GET on a POST-only endpoint", "POST-only", "https://evil.example", 403 },
+        { "an endpoint whose group and own metadata disagree", "group and endpoint metadata", "https://app.example.com", 200 },
+    };
+
+    [Theory]
+    [MemberData(nameof(EndpointPaths))]
+    public void Paths_that_read_endpoint_metadata_allocate_nothing_per_request(string path, string endpointName, string origin, int expectedStatus)
+    {
+        var endpoint = endpointName switch
+        {
+            "GET-only" => new Endpoint(null, new EndpointMetadataCollection(new HttpMethodMetadata(["GET"])), endpointName),
+            "POST-only" => new Endpoint(null, new EndpointMetadataCollection(new HttpMethodMetadata(["POST"])), endpointName),
+            _ => new Endpoint(null, new EndpointMetadataCollection(new DisableStrictCorsAttribute(), new HttpMethodMetadata(["GET"]), new StrictCorsAttribute("web")), endpointName),
+        };
+        var http = new ReusableHttpContext(_services, HeaderStore.Kestrel).WithRequest("GET", ("Origin", origin)).WithEndpoint(endpoint);
+        for (var i = 0; i < 100; i++)
+        {
+            http.Send(_app);
         }
 
         var before = GC.GetAllocatedBytesForCurrentThread();
