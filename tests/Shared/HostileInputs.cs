@@ -19,6 +19,8 @@ internal static class HostileInputs
         "https://example.com/", "https://user@example.com", "https://example.com.", "https://.example.com",
         "https://*.example.com", "https://exämple.com", "https://еxample.com", "http://0x7f.0.0.1", "http://127.1",
         "https://example.com,https://evil.com", "https://example.com\r\nX: y", "https://[::ffff:1.2.3.4]",
+        "file://example.com", "ftp://example.com", "ws://example.com", "wss://a.example.com", "capacitor://localhost",
+        "https://xn--.example.com", "https://xn--f.example.com", "https://xn--abc-.example.com", "https://xn--p1ai.example.com",
     ];
 
     public static readonly string[] HeaderLists =
