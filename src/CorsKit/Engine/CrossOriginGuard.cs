@@ -7,6 +7,7 @@ namespace CorsKit.Engine;
 /// <summary>The request facts the CSRF guard needs beyond the origin decision.</summary>
 internal readonly struct GuardRequest(
     string method,
+    bool hasBody,
     IReadOnlyList<string>? endpointMethods,
     StringValues origin,
     StringValues secFetchSite,
@@ -16,6 +17,9 @@ internal readonly struct GuardRequest(
     bool hasCookies)
 {
     public string Method { get; } = method;
+
+    /// <summary>Whether the request carries a body (a length above zero, a content type, or chunked transfer).</summary>
+    public bool HasBody { get; } = hasBody;
 
     /// <summary>The methods the selected endpoint accepts; null or empty when it accepts any.</summary>
     public IReadOnlyList<string>? EndpointMethods { get; } = endpointMethods;
@@ -48,12 +52,14 @@ internal readonly struct GuardRequest(
 internal static class CrossOriginGuard
 {
     /// <summary>
-    /// Whether the guard judges a request: an unsafe method, or a safe one that the selected
-    /// endpoint does not accept. The latter was rewritten after routing (a method override turning
-    /// a form's POST into GET): the endpoint was selected for another method, which is judged.
+    /// Whether the guard judges a request: an unsafe method; a safe one with a body, which no
+    /// browser sends (fetch() refuses a body on GET and HEAD, and OPTIONS with one is preflighted),
+    /// so it is an unsafe request whose method was rewritten (a method override turning a form's
+    /// POST into GET); or a safe one that the selected endpoint does not accept, which routing
+    /// selected for another method before an override rewrote it.
     /// </summary>
-    public static bool Judges(string method, IReadOnlyList<string>? endpointMethods) =>
-        !HttpMethodRules.IsSafe(method) || !Accepts(endpointMethods, method);
+    public static bool Judges(string method, bool hasBody, IReadOnlyList<string>? endpointMethods) =>
+        !HttpMethodRules.IsSafe(method) || hasBody || !Accepts(endpointMethods, method);
 
     /// <summary>
     /// The guard's decision, given the policy's decision on the request's origin
@@ -61,7 +67,7 @@ internal static class CrossOriginGuard
     /// </summary>
     public static CorsDecision Evaluate(CorsPolicy policy, CorsDecision decision, in GuardRequest request, bool acceptsCrossOriginFormPosts)
     {
-        if (!Judges(request.Method, request.EndpointMethods))
+        if (!Judges(request.Method, request.HasBody, request.EndpointMethods))
         {
             return decision;
         }

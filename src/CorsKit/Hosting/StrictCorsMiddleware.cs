@@ -62,10 +62,10 @@ internal sealed class StrictCorsMiddleware
         bool judged;
         if (origin.Count == 0)
         {
-            // Browsers send Origin with every unsafe method, so only an unsafe one can be a
-            // browser's cross-site request (told by Fetch Metadata) without it.
+            // Browsers send Origin with every request but GET and HEAD, so without it only an
+            // unsafe method can be a browser's cross-site request (told by Fetch Metadata).
             judged = policies.BlockCrossOriginUnsafeRequests && !HttpMethodRules.IsSafe(request.Method);
-            if (judged && Blocks(context, endpoint, policy, CorsDecision.NotCors) is { } blocked)
+            if (judged && Blocks(context, endpoint, endpointMethods: null, policy, CorsDecision.NotCors) is { } blocked)
             {
                 return AnswerBlocked(context, policy, blocked, origin);
             }
@@ -80,9 +80,9 @@ internal sealed class StrictCorsMiddleware
             }
 
             var decision = CorsEngine.EvaluateActual(policy, origin);
-            judged = policies.BlockCrossOriginUnsafeRequests
-                && (!HttpMethodRules.IsSafe(request.Method) || CrossOriginGuard.Judges(request.Method, EndpointMethods(endpoint)));
-            if (judged && Blocks(context, endpoint, policy, decision) is { } blocked)
+            var endpointMethods = endpoint?.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods;
+            judged = policies.BlockCrossOriginUnsafeRequests && CrossOriginGuard.Judges(request.Method, HasBody(request), endpointMethods);
+            if (judged && Blocks(context, endpoint, endpointMethods, policy, decision) is { } blocked)
             {
                 return AnswerBlocked(context, policy, blocked, origin);
             }
@@ -121,9 +121,8 @@ internal sealed class StrictCorsMiddleware
         return _next(context);
     }
 
-    /// <summary>The methods the endpoint accepts, as routing matched them; null when it accepts any.</summary>
-    private static IReadOnlyList<string>? EndpointMethods(Endpoint? endpoint) =>
-        endpoint?.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods;
+    private static bool HasBody(HttpRequest request) =>
+        request.ContentLength > 0 || request.Headers.ContentType.Count > 0 || request.Headers.TransferEncoding.Count > 0;
 
     private Task AnswerPreflight(HttpContext context, CorsPolicy policy, StringValues origin, StringValues requestMethod)
     {
@@ -155,14 +154,19 @@ internal sealed class StrictCorsMiddleware
             : Task.CompletedTask;
     }
 
-    /// <summary>The CSRF guard's blocking decision for a request it judges, or null when it may run.</summary>
-    private CorsDecision? Blocks(HttpContext context, Endpoint? endpoint, CorsPolicy policy, in CorsDecision decision)
+    /// <summary>
+    /// The CSRF guard's blocking decision for a request it judges, or null when it may run.
+    /// <paramref name="endpointMethods"/>: the methods the endpoint accepts, as routing matched
+    /// them; null when it accepts any.
+    /// </summary>
+    private CorsDecision? Blocks(HttpContext context, Endpoint? endpoint, IReadOnlyList<string>? endpointMethods, CorsPolicy policy, in CorsDecision decision)
     {
         var request = context.Request;
         var headers = request.Headers;
         var guardRequest = new GuardRequest(
             request.Method,
-            EndpointMethods(endpoint),
+            HasBody(request),
+            endpointMethods,
             headers.Origin,
             headers[CorsHeaderNames.SecFetchSite],
             request.Scheme,

@@ -19,8 +19,9 @@ public class CrossOriginGuardTests
         string host = "api.example.com",
         string contentType = "text/plain",
         bool hasCookies = false,
-        string[]? endpointMethods = null) =>
-        new(method, endpointMethods, origin, secFetchSite, scheme, host, contentType, hasCookies);
+        string[]? endpointMethods = null,
+        bool hasBody = false) =>
+        new(method, hasBody, endpointMethods, origin, secFetchSite, scheme, host, contentType, hasCookies);
 
     [Theory]
     [InlineData("POST")]
@@ -50,8 +51,18 @@ public class CrossOriginGuardTests
     [InlineData("GET", new string[0], false)] // an endpoint that accepts any method
     public void A_safe_method_the_endpoint_was_not_selected_for_is_judged_as_unsafe(string method, string[] endpointMethods, bool blocked)
     {
-        CrossOriginGuard.Judges(method, endpointMethods).Should().Be(blocked);
+        CrossOriginGuard.Judges(method, hasBody: false, endpointMethods).Should().Be(blocked);
         Blocks(Request(method, secFetchSite: "cross-site", endpointMethods: endpointMethods)).Should().Be(blocked);
+    }
+
+    [Theory]
+    [InlineData("GET")]
+    [InlineData("HEAD")]
+    [InlineData("OPTIONS")]
+    public void A_safe_method_with_a_body_is_judged_as_unsafe_because_no_browser_sends_one(string method)
+    {
+        CrossOriginGuard.Judges(method, hasBody: true, endpointMethods: ["GET", "HEAD", "OPTIONS", "POST"]).Should().BeTrue();
+        Blocks(Request(method, secFetchSite: "cross-site", endpointMethods: ["GET", "HEAD", "OPTIONS", "POST"], hasBody: true)).Should().BeTrue();
     }
 
     [Theory]
