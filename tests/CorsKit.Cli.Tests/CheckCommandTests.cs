@@ -108,9 +108,9 @@ public sealed class CheckCommandTests : IDisposable
         exitCode.Should().Be(0);
         output.Should().Be(string.Join(Environment.NewLine,
             ListLine,
-            $"warning: the embedded Public Suffix List is 181 days old ({ListDate:yyyy-MM-dd}), so wildcards directly under suffixes added since then are not refused. "
-                + "Run tools/refresh-public-suffix-list.sh and rebuild, or update the CorsKit package.",
-            $"{file}: valid (0 warning(s)). Policy names used by endpoints are checked when the app starts.",
+            $"warning: Cors: the embedded Public Suffix List is 181 days old ({ListDate:yyyy-MM-dd}), so wildcards directly under suffixes added since then are not refused. "
+                + "Update the CorsKit package, or run tools/refresh-public-suffix-list.sh and rebuild.",
+            $"{file}: valid (1 warning(s)). Policy names used by endpoints are checked when the app starts.",
             ""));
     }
 
@@ -122,7 +122,7 @@ public sealed class CheckCommandTests : IDisposable
         var (exitCode, output) = await Cli.RunAsync(new FixedClock(ListDate.AddYears(3)), "check", file);
 
         exitCode.Should().Be(1);
-        output.Should().Contain("warning: the embedded Public Suffix List is").And.Contain("1 error(s), 0 warning(s).");
+        output.Should().Contain("warning: Cors: the embedded Public Suffix List is").And.Contain("1 error(s), 1 warning(s).");
     }
 
     [Fact]

@@ -53,6 +53,7 @@ internal sealed class EndpointPolicyApp : IAsyncDisposable
     {
         var builder = TestHost.CreateBuilder(json, out var configuration);
         builder.Services.AddStrictCors();
+        builder.Services.AddSignalR();
         builder.Services.AddControllers().ConfigureApplicationPartManager(parts =>
         {
             parts.ApplicationParts.Clear();

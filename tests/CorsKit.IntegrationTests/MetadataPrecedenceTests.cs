@@ -77,6 +77,21 @@ public sealed class MetadataPrecedenceTests
     }
 
     [Theory]
+    [InlineData("/hubs/disabled", "none")]
+    [InlineData("/hubs/disabled/negotiate", "none")]
+    [InlineData("/hubs/b", "b")]
+    public async Task A_hub_class_attribute_wins_over_a_convention_on_MapHub(string path, string policy)
+    {
+        await using var app = await EndpointPolicyApp.StartAsync(a =>
+        {
+            a.MapHub<DisabledHub>("/hubs/disabled").RequireStrictCors("c");
+            a.MapHub<PolicyBHub>("/hubs/b").RequireCors("c");
+        });
+
+        (await app.PolicyOfGet(path)).Should().Be(policy);
+    }
+
+    [Theory]
     [InlineData("/g1/handler-disabled", "none")]
     [InlineData("/g2/handler-enabled", "c")]
     public async Task A_handlers_attribute_wins_over_its_route_groups_convention(string path, string policy)

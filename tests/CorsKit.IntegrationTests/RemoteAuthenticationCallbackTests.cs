@@ -147,12 +147,38 @@ public sealed class RemoteAuthenticationCallbackTests : IAsyncLifetime
             .And.Contain("custom: /signin-custom");
     }
 
+    [Fact]
+    public async Task A_scheme_whose_options_fail_to_build_keeps_its_callback_guarded_and_the_app_starts()
+    {
+        var builder = TestHost.CreateBuilder("""{ "Cors": { "Policies": { } } }""", out _);
+        builder.Services.AddStrictCors();
+        builder.Services.AddSingleton(new ConcurrentQueue<string>());
+        builder.Services.AddAuthentication()
+            .AddRemoteScheme<TestRemoteOptions, TestRemoteHandler>("broken", "A misconfigured scheme", _ => throw new InvalidOperationException("no client id in this environment"));
+        await using var app = builder.Build();
+        app.UseStrictCors();
+        app.UseAuthentication();
+        await app.StartAsync();
+
+        var response = await app.GetTestClient().SendAsync(Request(HttpMethod.Post, "/signin-broken", ("Origin", IdentityProvider), ("Sec-Fetch-Site", "cross-site"))
+            .WithBody("token=abc", "application/x-www-form-urlencoded"));
+
+        response.StatusCode.Should().Be(HttpStatusCode.Forbidden, "a callback CorsKit could not discover stays guarded");
+        var warning = app.Services.GetFakeLogCollector().GetSnapshot().Should().ContainSingle(r => r.Id.Id == 1006).Subject;
+        warning.Level.Should().Be(LogLevel.Warning);
+        warning.Message.Should().Contain("'broken'");
+        warning.Exception!.Message.Should().Be("no client id in this environment");
+    }
+
     /// <summary>What a browser sends when the identity provider's page submits its form.</summary>
     private static HttpRequestMessage FormPost(string path, string body) =>
         Request(HttpMethod.Post, path, ("Origin", IdentityProvider), ("Sec-Fetch-Site", "cross-site"), ("Sec-Fetch-Mode", "navigate"), ("Cookie", "nonce=1"))
             .WithBody(body, "application/x-www-form-urlencoded");
 
-    private sealed class TestRemoteOptions : RemoteAuthenticationOptions;
+    private sealed class TestRemoteOptions : RemoteAuthenticationOptions
+    {
+        public TestRemoteOptions() => CallbackPath = "/signin-broken";
+    }
 
     /// <summary>A remote scheme of the app's own: its callback records that it ran and ends the request.</summary>
     private sealed class TestRemoteHandler(IOptionsMonitor<TestRemoteOptions> options, ILoggerFactory logger, UrlEncoder encoder, ConcurrentQueue<string> reached)

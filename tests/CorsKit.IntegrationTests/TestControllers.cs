@@ -122,3 +122,11 @@ public sealed class ContradictoryControllerController : ControllerBase
     [HttpGet]
     public string Get() => "ran";
 }
+
+/// <summary>A SignalR hub closed to cross-origin callers by its class attribute.</summary>
+[DisableCors]
+public sealed class DisabledHub : Microsoft.AspNetCore.SignalR.Hub;
+
+/// <summary>A SignalR hub that names its policy on the class.</summary>
+[StrictCors("b")]
+public sealed class PolicyBHub : Microsoft.AspNetCore.SignalR.Hub;

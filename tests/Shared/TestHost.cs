@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace CorsKit.Testing;
@@ -23,6 +24,17 @@ internal static class TestHost
         builder.Configuration.Sources.Clear();
         ((IConfigurationBuilder)builder.Configuration).Add(configuration);
         builder.Logging.ClearProviders().AddFakeLogging().SetMinimumLevel(LogLevel.Debug);
+        builder.Services.AddSingleton<TimeProvider>(new PinnedClock());
         return builder;
+    }
+
+    /// <summary>
+    /// A clock on the day of the Public Suffix List snapshot embedded when this was written
+    /// (2026-10-07). Any later snapshot is younger than that day, so the list's age never adds a
+    /// startup warning to tests that count warnings, however long ago CorsKit was built.
+    /// </summary>
+    private sealed class PinnedClock : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => new(2026, 10, 7, 12, 0, 0, TimeSpan.Zero);
     }
 }

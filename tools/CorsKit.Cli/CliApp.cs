@@ -21,8 +21,7 @@ internal static class CliApp
         var file = new Argument<string>("appsettings.json") { Description = "The configuration file to check." };
         var section = new Option<string>("--section") { Description = "The section holding the CorsKit configuration.", DefaultValueFactory = _ => "Cors" };
         var command = new Command("check", "Validate a configuration exactly as the app does at startup; exit 1 on errors.") { file, section };
-        command.SetAction(result => ConfigurationCheck.Run(
-            result.GetRequiredValue(file), result.GetRequiredValue(section), output, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime)));
+        command.SetAction(result => ConfigurationCheck.Run(result.GetRequiredValue(file), result.GetRequiredValue(section), output, time));
         return command;
     }
 

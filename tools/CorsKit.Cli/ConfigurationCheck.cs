@@ -11,18 +11,15 @@ namespace CorsKit.Cli;
 /// <c>corskit check</c>: validates a configuration file exactly as the app does at startup (the
 /// same binding, key checks and rules), and prints every error and warning with its key path.
 /// Endpoint policy names need the app itself and are checked when it starts. Also names the
-/// embedded Public Suffix List snapshot, with a warning when it is old.
+/// embedded Public Suffix List snapshot (startup validation warns when it is old).
 /// </summary>
 internal static class ConfigurationCheck
 {
-    /// <summary>An embedded Public Suffix List older than this many days is warned about.</summary>
-    public const int PublicSuffixListMaxAgeDays = 180;
-
     /// <summary>
     /// Returns 0 when the configuration is valid (warnings allowed), 1 otherwise.
-    /// <paramref name="today"/> dates the Public Suffix List's age.
+    /// <paramref name="time"/> dates the Public Suffix List's age, which is warned about as at startup.
     /// </summary>
-    public static int Run(string file, string section, TextWriter output, DateOnly today)
+    public static int Run(string file, string section, TextWriter output, TimeProvider time)
     {
         if (!File.Exists(file))
         {
@@ -48,11 +45,13 @@ internal static class ConfigurationCheck
             return 1;
         }
 
-        DescribePublicSuffixList(output, today);
+        var snapshot = PublicSuffixListSnapshot.Current;
+        output.WriteLine($"Public Suffix List: embedded snapshot of {snapshot.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)} (Debian publicsuffix {snapshot.DebianVersion}).");
 
         using var services = new ServiceCollection()
             .AddLogging()
             .AddSingleton<IConfiguration>(configuration)
+            .AddSingleton(time)
             .AddStrictCors(corsSection)
             .BuildServiceProvider();
         var issues = services.GetRequiredService<CorsPolicyStore>().StartupIssues;
@@ -68,24 +67,5 @@ internal static class ConfigurationCheck
             ? $"{file}: valid ({warnings} warning(s)). Policy names used by endpoints are checked when the app starts."
             : $"{file}: {errors} error(s), {warnings} warning(s). The app would refuse to start with this configuration.");
         return errors == 0 ? 0 : 1;
-    }
-
-    /// <summary>
-    /// One line naming the embedded snapshot, and a warning (which leaves the exit code alone) when
-    /// it is more than <see cref="PublicSuffixListMaxAgeDays"/> days older than <paramref name="today"/>:
-    /// wildcards under suffixes registered since then are not refused.
-    /// </summary>
-    private static void DescribePublicSuffixList(TextWriter output, DateOnly today)
-    {
-        var snapshot = PublicSuffixListSnapshot.Current;
-        var date = snapshot.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
-        output.WriteLine($"Public Suffix List: embedded snapshot of {date} (Debian publicsuffix {snapshot.DebianVersion}).");
-
-        var age = today.DayNumber - snapshot.Date.DayNumber;
-        if (age > PublicSuffixListMaxAgeDays)
-        {
-            output.WriteLine($"warning: the embedded Public Suffix List is {age} days old ({date}), so wildcards directly under suffixes added since then are not refused. "
-                + "Run tools/refresh-public-suffix-list.sh and rebuild, or update the CorsKit package.");
-        }
     }
 }

@@ -107,6 +107,10 @@ internal static partial class CorsKitLog
         Message = "CorsKit lets cross-site form posts reach the callback paths of the remote authentication schemes, as AllowCrossOriginFormPosts does for endpoints: {Callbacks}.")]
     public static partial void RemoteAuthenticationCallbacks(ILogger logger, string callbacks);
 
+    [LoggerMessage(EventId = 1006, EventName = "RemoteAuthenticationCallbacksUnreadable", Level = LogLevel.Warning,
+        Message = "CorsKit could not read the callback paths of the authentication scheme '{Scheme}', so cross-site form posts to them stay blocked.")]
+    public static partial void RemoteAuthenticationCallbacksUnreadable(ILogger logger, string scheme, Exception exception);
+
     [LoggerMessage(EventId = 2001, EventName = "OriginNotAllowed", Level = LogLevel.Debug, SkipEnabledCheck = true,
         Message = "{Kind} from origin '{Origin}' denied: policy '{Policy}' does not allow this origin.")]
     private static partial void OriginNotAllowed(ILogger logger, string kind, string origin, string policy);

@@ -12,6 +12,6 @@ internal sealed class CorsConfigurationSection(IConfiguration section)
 
     public string Path => Section is IConfigurationSection { Path.Length: > 0 } named ? named.Path : DefaultPath;
 
-    /// <summary>Whether the configuration currently has anything under this section.</summary>
-    public bool Exists => Section is IConfigurationSection section ? section.Exists() : Section.GetChildren().Any();
+    /// <summary>Whether the section currently has a <c>Policies</c> key, even an empty one (<c>"Policies": {}</c>).</summary>
+    public bool HasPolicies => Section.GetChildren().Any(c => c.Key.Equals(nameof(StrictCorsOptions.Policies), StringComparison.OrdinalIgnoreCase));
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Abstractions;
 using Microsoft.AspNetCore.Mvc.Controllers;
+using Microsoft.AspNetCore.SignalR;
 
 namespace CorsKit.Hosting;
 
@@ -13,11 +14,14 @@ namespace CorsKit.Hosting;
 /// action's <c>[DisableCors]</c>. From most to least specific:
 /// <list type="bullet">
 /// <item>controller actions: the action's attributes; then its controller's, a derived class's
-/// over its base class's; then conventions (route groups, <c>MapControllers()</c>), the last
-/// applied winning;</item>
-/// <item>other endpoints (minimal APIs): the endpoint's own conventions and its handler's
-/// attributes; then its route groups', inner over outer, in the framework's order.</item>
+/// over its base class's; then conventions (route groups, <c>MapControllers()</c>);</item>
+/// <item>SignalR hubs: the hub class's attributes, a derived class's over its base class's; then
+/// conventions;</item>
+/// <item>other actions (Razor Pages): attributes, then conventions;</item>
+/// <item>route handlers (minimal APIs): the endpoint's own conventions and its handler's
+/// attributes, equally specific; then its route groups', inner over outer.</item>
 /// </list>
+/// Among conventions, the framework's order holds: general to specific, the last applied winning.
 /// Two pieces at the same level that disagree cannot be ordered: the result is a
 /// <see cref="ContradictingCorsMetadata"/>, which stops the app at startup and denies everything
 /// if it only appears later.
@@ -28,12 +32,17 @@ internal static class CorsMetadataPrecedence
     public static ICorsMetadata Decide(Endpoint endpoint)
     {
         var all = endpoint.Metadata.GetOrderedMetadata<ICorsMetadata>();
-        return endpoint.Metadata.GetMetadata<ActionDescriptor>() switch
+        var metadata = endpoint.Metadata;
+        if (metadata.GetMetadata<ActionDescriptor>() is { } action)
         {
-            ControllerActionDescriptor action => DecideForAction(endpoint, action, all),
-            { } page => DecideForPage(page, all),
-            null => DecideForRouteHandler(endpoint, all),
-        };
+            return action is ControllerActionDescriptor controller
+                ? DecideByDeclaration(endpoint, all, [("on its action", controller.MethodInfo), .. ClassLevels(controller.ControllerTypeInfo, "controller")])
+                : LastAttributeOrConvention(action, all);
+        }
+
+        return metadata.GetMetadata<HubMetadata>() is { } hub
+            ? DecideByDeclaration(endpoint, all, ClassLevels(hub.HubType, "hub"))
+            : DecideForRouteHandler(endpoint, all);
     }
 
     /// <summary>Whether two pieces of metadata select the same thing: the same named policy, the default one, or none.</summary>
@@ -55,31 +64,40 @@ internal static class CorsMetadataPrecedence
         _ => "a CORS policy built in code",
     };
 
-    private static ICorsMetadata DecideForAction(Endpoint endpoint, ControllerActionDescriptor action, IReadOnlyList<ICorsMetadata> all)
+    /// <summary>
+    /// The most specific level that declares any of the endpoint's metadata decides (a declared
+    /// attribute is recognised in the metadata by its type and meaning); its pieces must agree.
+    /// Metadata no level declares came from conventions: the last applied wins.
+    /// </summary>
+    private static ICorsMetadata DecideByDeclaration(Endpoint endpoint, IReadOnlyList<ICorsMetadata> all, IEnumerable<(string Where, MemberInfo Member)> levels)
     {
-        var onAction = CorsAttributes(action.MethodInfo.GetCustomAttributes(inherit: true));
-        if (onAction.Count > 0)
+        foreach (var (where, member) in levels)
         {
-            return Agreeing(endpoint, onAction, "on its action");
-        }
-
-        for (var type = action.ControllerTypeInfo.AsType(); type is not null; type = type.BaseType)
-        {
-            var onType = CorsAttributes(type.GetCustomAttributes(inherit: false));
-            if (onType.Count > 0)
+            var declared = Declared(member, inherit: member is MethodInfo);
+            var atLevel = all.Where(m => IsDeclared(m, declared)).ToList();
+            if (atLevel.Count > 0)
             {
-                return Agreeing(endpoint, onType, $"on its controller class {type.Name}");
+                return Agreeing(endpoint, atLevel, where);
             }
         }
 
-        return DecideForPage(action, all);
+        return all[^1];
+    }
+
+    /// <summary>A class and its base classes, most derived first: each declares its own attributes.</summary>
+    private static IEnumerable<(string Where, MemberInfo Member)> ClassLevels(Type type, string kind)
+    {
+        for (Type? current = type; current is not null; current = current.BaseType)
+        {
+            yield return ($"on its {kind} class {current.Name}", current);
+        }
     }
 
     /// <summary>
     /// Metadata in the action descriptor came from attributes (or application model conventions,
-    /// which work on the same model): it wins over endpoint conventions, added after it.
+    /// which work on the same model): the last of it wins over endpoint conventions, added after it.
     /// </summary>
-    private static ICorsMetadata DecideForPage(ActionDescriptor action, IReadOnlyList<ICorsMetadata> all)
+    private static ICorsMetadata LastAttributeOrConvention(ActionDescriptor action, IReadOnlyList<ICorsMetadata> all)
     {
         for (var i = all.Count - 1; i >= 0; i--)
         {
@@ -100,21 +118,19 @@ internal static class CorsMetadataPrecedence
     /// </summary>
     private static ICorsMetadata DecideForRouteHandler(Endpoint endpoint, IReadOnlyList<ICorsMetadata> all)
     {
-        var onHandler = endpoint.Metadata.GetMetadata<MethodInfo>() is { } handler
-            ? CorsAttributes(handler.GetCustomAttributes(inherit: true))
-            : [];
-        if (onHandler.Count == 0)
-        {
-            return all[^1];
-        }
-
-        var attribute = Agreeing(endpoint, onHandler, "on its handler");
+        var declared = endpoint.Metadata.GetMetadata<MethodInfo>() is { } handler ? Declared(handler, inherit: true) : [];
         var lastAttribute = all.Count - 1;
-        while (lastAttribute >= 0 && !onHandler.Any(a => a.GetType() == all[lastAttribute].GetType() && SameMeaning(a, all[lastAttribute])))
+        while (lastAttribute >= 0 && !IsDeclared(all[lastAttribute], declared))
         {
             lastAttribute--;
         }
 
+        if (lastAttribute < 0)
+        {
+            return all[^1];
+        }
+
+        var attribute = Agreeing(endpoint, declared, "on its handler");
         if (attribute is ContradictingCorsMetadata || lastAttribute == all.Count - 1)
         {
             return attribute;
@@ -126,7 +142,11 @@ internal static class CorsMetadataPrecedence
             : Contradiction(endpoint, attribute, convention, "on the endpoint itself (its handler's attribute and its own convention)");
     }
 
-    private static List<ICorsMetadata> CorsAttributes(object[] attributes) => attributes.OfType<ICorsMetadata>().ToList();
+    private static List<ICorsMetadata> Declared(MemberInfo member, bool inherit) =>
+        member.GetCustomAttributes(inherit).OfType<ICorsMetadata>().ToList();
+
+    private static bool IsDeclared(ICorsMetadata metadata, List<ICorsMetadata> declared) =>
+        declared.Exists(d => d.GetType() == metadata.GetType() && SameMeaning(d, metadata));
 
     private static ICorsMetadata Agreeing(Endpoint endpoint, List<ICorsMetadata> level, string where)
     {
@@ -143,8 +163,7 @@ internal static class CorsMetadataPrecedence
         StrictCorsAttribute => MetadataKind.Named,
         IEnableCorsAttribute { PolicyName: not null } => MetadataKind.Named,
         IEnableCorsAttribute => MetadataKind.Default,
-        ICorsPolicyMetadata => MetadataKind.Inline,
-        ContradictingCorsMetadata => MetadataKind.Inline,
+        ICorsPolicyMetadata or ContradictingCorsMetadata => MetadataKind.Inline,
         _ => MetadataKind.Disabled,
     };
 

@@ -19,6 +19,7 @@ internal sealed class CorsPolicyStore : IDisposable
     private readonly IOptionsFactory<StrictCorsOptions> _factory;
     private readonly CorsConfigurationSection[] _sections;
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
     private readonly List<IDisposable> _subscriptions = [];
     private readonly Lock _reloadLock = new();
     private CorsPolicySet? _current;
@@ -28,10 +29,12 @@ internal sealed class CorsPolicyStore : IDisposable
         IOptionsFactory<StrictCorsOptions> factory,
         IEnumerable<IOptionsChangeTokenSource<StrictCorsOptions>> changeSources,
         IEnumerable<CorsConfigurationSection> sections,
+        TimeProvider time,
         ILogger<CorsPolicyStore> logger)
     {
         _factory = factory;
         _sections = sections.ToArray();
+        _time = time;
         _logger = logger;
 
         var result = Load(isReload: false);
@@ -108,12 +111,13 @@ internal sealed class CorsPolicyStore : IDisposable
     private CompilationResult Load(bool isReload)
     {
         var issues = new ConfigurationIssues();
-        if (isReload && _sections.Length > 0 && !Array.Exists(_sections, s => s.Exists))
+        if (isReload && _sections.Length > 0 && Current.Names.Any() && !Array.Exists(_sections, s => s.HasPolicies))
         {
             // A deleted file or a dropped section is a deployment slip: it must not silently turn
-            // every endpoint without its own policy into deny-all.
-            issues.Error(RootPath, "the section is gone (the configuration file was deleted or the section removed), so the last good policies stay. "
-                + $"To switch cross-origin access off on purpose, keep the section without policies: \"{RootPath}\": {{ \"Policies\": {{}} }}.");
+            // every endpoint without its own policy into deny-all. Other keys of the section that
+            // survive (from environment variables, say) do not make it a decision.
+            issues.Error($"{RootPath}:Policies", "is gone (the configuration file was deleted or the section removed), so the last good policies stay. "
+                + $"To switch cross-origin access off on purpose, keep the key without policies: \"{RootPath}\": {{ \"Policies\": {{}} }}.");
             return new CompilationResult(null, issues);
         }
 
@@ -141,7 +145,7 @@ internal sealed class CorsPolicyStore : IDisposable
         }
 
         ReportPoliciesLostInBinding(options, issues);
-        var result = CorsPolicyCompiler.Compile(options, RootPath, issues);
+        var result = CorsPolicyCompiler.Compile(options, RootPath, issues, DateOnly.FromDateTime(_time.GetUtcNow().UtcDateTime));
         var inUse = Volatile.Read(ref _policiesInUse);
         foreach (var (name, endpoint) in inUse.Named)
         {

@@ -61,9 +61,21 @@ internal sealed class RemoteAuthenticationCallbacks
                 continue;
             }
 
-            // IOptionsMonitor is covariant: the handler's IOptionsMonitor<TOptions> is an IOptionsMonitor<RemoteAuthenticationOptions>.
-            var options = ((IOptionsMonitor<RemoteAuthenticationOptions>)services.GetRequiredService(monitorType)).Get(scheme.Name);
-            var schemePaths = CallbackPaths(options).Where(p => p.HasValue).Distinct().ToList();
+            List<PathString> schemePaths;
+            try
+            {
+                // IOptionsMonitor is covariant: the handler's IOptionsMonitor<TOptions> is an IOptionsMonitor<RemoteAuthenticationOptions>.
+                var options = ((IOptionsMonitor<RemoteAuthenticationOptions>)services.GetRequiredService(monitorType)).Get(scheme.Name);
+                schemePaths = CallbackPaths(options).Where(p => p.HasValue).Distinct().ToList();
+            }
+#pragma warning disable CA1031 // A scheme whose options cannot be built fails on its own first use; here it only keeps its callbacks guarded.
+            catch (Exception exception)
+#pragma warning restore CA1031
+            {
+                CorsKitLog.RemoteAuthenticationCallbacksUnreadable(logger, scheme.Name, exception);
+                continue;
+            }
+
             paths.AddRange(schemePaths);
             described.Add($"{scheme.Name}: {string.Join(", ", schemePaths)}");
         }

@@ -52,6 +52,7 @@ public static class StrictCorsServiceCollectionExtensions
     private static IServiceCollection AddStrictCorsCore(this IServiceCollection services)
     {
         services.TryAddSingleton<CorsPolicyStore>();
+        services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<CorsKitMetrics>();
         services.AddOptions<StrictCorsStartupCheck>().ValidateOnStart();

@@ -13,6 +13,9 @@ namespace CorsKit.Origins;
 /// </summary>
 internal sealed partial class PublicSuffixListSnapshot
 {
+    /// <summary>A snapshot older than this many days is warned about: suffixes registered since are missing.</summary>
+    public const int MaxAgeDays = 180;
+
     private const string ResourceName = "CorsKit.public_suffix_list.snapshot";
 
     private static readonly Lazy<PublicSuffixListSnapshot> Embedded = new(LoadEmbedded);
@@ -35,6 +38,19 @@ internal sealed partial class PublicSuffixListSnapshot
 
     /// <summary>The SHA-256 (lowercase hex) of the list's text with LF line endings.</summary>
     public string Sha256 { get; }
+
+    /// <summary>
+    /// The warning to give on <paramref name="today"/> when the snapshot is more than
+    /// <see cref="MaxAgeDays"/> days old, or null.
+    /// </summary>
+    public string? StalenessWarning(DateOnly today)
+    {
+        var age = today.DayNumber - Date.DayNumber;
+        return age <= MaxAgeDays
+            ? null
+            : $"the embedded Public Suffix List is {age} days old ({Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}), so wildcards directly under "
+              + "suffixes added since then are not refused. Update the CorsKit package, or run tools/refresh-public-suffix-list.sh and rebuild.";
+    }
 
     /// <summary>
     /// Reads a snapshot file: <c>//</c> comments, <c>debian-version: YYYYMMDD.HHMM-N</c> and

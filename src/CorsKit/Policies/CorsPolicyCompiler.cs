@@ -9,7 +9,11 @@ internal sealed record CompilationResult(CorsPolicySet? Policies, ConfigurationI
 /// <summary>Validates every policy of a <see cref="StrictCorsOptions"/> and compiles them into a <see cref="CorsPolicySet"/>.</summary>
 internal static class CorsPolicyCompiler
 {
-    public static CompilationResult Compile(StrictCorsOptions options, string rootPath, ConfigurationIssues? issues = null)
+    /// <summary>
+    /// Validates and compiles <paramref name="options"/>; <paramref name="today"/> (the system
+    /// clock's date by default) dates the embedded Public Suffix List's age.
+    /// </summary>
+    public static CompilationResult Compile(StrictCorsOptions options, string rootPath, ConfigurationIssues? issues = null, DateOnly? today = null)
     {
         issues ??= new ConfigurationIssues();
         var policies = new List<CorsPolicy>();
@@ -44,6 +48,11 @@ internal static class CorsPolicyCompiler
         if (options.Policies.Count == 0)
         {
             issues.Warning($"{rootPath}:Policies", "no policy is defined: every cross-origin request will be denied.");
+        }
+
+        if (Origins.PublicSuffixListSnapshot.Current.StalenessWarning(today ?? DateOnly.FromDateTime(DateTime.UtcNow)) is { } stale)
+        {
+            issues.Warning(rootPath, stale);
         }
 
         var set = issues.HasErrors ? null : new CorsPolicySet(policies, options.DefaultPolicy, options.BlockCrossOriginUnsafeRequests);

@@ -138,15 +138,26 @@ internal static class OriginsValidator
             host = host[..hostEnd];
         }
 
-        var badLabel = host.Split('.').FirstOrDefault(label => label.StartsWith(Punycode.AcePrefix, StringComparison.OrdinalIgnoreCase) && !IsValidIdnLabel(label));
+        // An uppercase host is reported as not canonical; Punycode is checked in canonical hosts.
+        var badLabel = host.Split('.').FirstOrDefault(label => label.StartsWith(Punycode.AcePrefix, StringComparison.Ordinal) && !IsValidIdnLabel(label));
         return badLabel is null
             ? null
             : $"'{entry}' has the host label '{badLabel}', which is not valid Punycode: the URL parser refuses such a host, so no browser sends it. "
               + "Write the host as browsers send it, the Punycode of a real name (https://xn--bcher-kva.example for bücher.example).";
     }
 
+    /// <summary>
+    /// The request-time Punycode check, then the platform's full IDNA (UTS #46) check when it has
+    /// one: a label that decodes to a disallowed character is refused here even though requests
+    /// only get the structural check.
+    /// </summary>
     private static bool IsValidIdnLabel(string label)
     {
+        if (!Punycode.IsValidLabel(label.AsSpan(Punycode.AcePrefix.Length)))
+        {
+            return false;
+        }
+
         try
         {
             var idn = new IdnMapping();
@@ -155,6 +166,10 @@ internal static class OriginsValidator
         catch (ArgumentException)
         {
             return false;
+        }
+        catch (PlatformNotSupportedException)
+        {
+            return true; // invariant globalization: no IDNA tables, the structural check stands
         }
     }
 

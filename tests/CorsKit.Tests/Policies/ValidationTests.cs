@@ -63,6 +63,7 @@ public class ValidationTests
     [InlineData("https://example.com.", "a trailing dot", "https://example.com")]
     [InlineData("http://[0:0::1]:8080", "browsers serialize it differently", "http://[::1]:8080")]
     [InlineData("https://*.Example.com", "uppercase letters", "https://*.example.com")]
+    [InlineData("https://XN--BCHER-KVA.example", "uppercase letters", "https://xn--bcher-kva.example")]
     public void Non_canonical_origins_are_refused_with_the_canonical_form(string origin, string problem, string canonical) =>
         ShouldRefuse(p => p.WithOrigins(origin), "Cors:Policies:test:Origins:0", "not a browser-canonical origin", problem, $"did you mean '{canonical}'?");
 
@@ -128,6 +129,29 @@ public class ValidationTests
     [InlineData("chrome-extension://abcdefghijklmnopabcdefghijklmnop")]
     public void Valid_punycode_and_app_schemes_are_accepted(string origin) =>
         Errors(p => p.WithOrigins(origin).AllowCredentials()).Should().BeEmpty();
+
+    [Theory]
+    [InlineData(180, false)]
+    [InlineData(181, true)]
+    public void An_embedded_Public_Suffix_List_more_than_180_days_old_is_warned_about_at_startup(int age, bool warned)
+    {
+        var listDate = CorsKit.Origins.PublicSuffixListSnapshot.Current.Date;
+        var options = new StrictCorsOptions().AddDefaultPolicy("test", p => p.WithOrigins("https://*.example.com"));
+
+        var warnings = CorsPolicyCompiler.Compile(options, "Cors", today: listDate.AddDays(age)).Issues.Warnings.ToList();
+
+        if (warned)
+        {
+            var warning = warnings.Should().ContainSingle().Subject;
+            warning.Path.Should().Be("Cors");
+            warning.Message.Should().Be($"the embedded Public Suffix List is {age} days old ({listDate:yyyy-MM-dd}), so wildcards directly under suffixes added since then are not refused. "
+                + "Update the CorsKit package, or run tools/refresh-public-suffix-list.sh and rebuild.");
+        }
+        else
+        {
+            warnings.Should().BeEmpty();
+        }
+    }
 
     [Theory]
     [InlineData("https://api.*.example.com")]
