@@ -61,6 +61,10 @@ public sealed class AllocationTests : IDisposable
         ("unsafe, blocked", "POST", [("Origin", "https://evil.example"), ("Sec-Fetch-Site", "cross-site")], 403),
         ("unsafe, allowed origin", "DELETE", [("Origin", "https://app.example.com")], 200),
         ("no Origin", "GET", [], 200),
+        ("unsafe, no Origin", "POST", [], 200),
+        ("unsafe, no Origin, cross-site by Fetch Metadata", "POST", [("Sec-Fetch-Site", "cross-site")], 403),
+        ("unsafe, allowed origin with cookies", "PUT", [("Origin", "https://app.example.com"), ("Sec-Fetch-Site", "cross-site"), ("Cookie", "a=b")], 200),
+        ("safe method with a body", "GET", [("Origin", "https://evil.example"), ("Content-Type", "application/x-www-form-urlencoded"), ("Content-Length", "8")], 403),
     ];
 
     [Theory]
