@@ -117,6 +117,27 @@ public sealed class RemoteAuthenticationCallbackTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_callback_path_is_compared_as_the_handler_compares_it_ignoring_case()
+    {
+        var response = await _client.SendAsync(FormPost("/SIGNIN-OIDC", "code=abc&state=upper"));
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        _reachedHandler.Should().Equal("/SIGNIN-OIDC state=upper");
+    }
+
+    [Theory]
+    [InlineData("/signin-oidc/")]
+    [InlineData("/signin-oidc/more")]
+    [InlineData("/signin-oidcx")]
+    public async Task Paths_that_only_start_like_a_callback_path_stay_guarded(string path)
+    {
+        var response = await _client.SendAsync(FormPost(path, "code=abc&state=xyz"));
+
+        response.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        _reachedHandler.Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task A_callback_path_still_blocks_what_is_not_a_form_post()
     {
         var json = await _client.SendAsync(Request(HttpMethod.Post, "/signin-oidc", ("Origin", IdentityProvider), ("Sec-Fetch-Site", "cross-site"))
