@@ -18,7 +18,7 @@ internal readonly struct GuardRequest(
 {
     public string Method { get; } = method;
 
-    /// <summary>Whether the request carries a body (a length above zero, a content type, or chunked transfer).</summary>
+    /// <summary>Whether the request says it carries a body (it has a content type).</summary>
     public bool HasBody { get; } = hasBody;
 
     /// <summary>The methods the selected endpoint accepts; null or empty when it accepts any.</summary>

@@ -121,8 +121,11 @@ internal sealed class StrictCorsMiddleware
         return _next(context);
     }
 
-    private static bool HasBody(HttpRequest request) =>
-        request.ContentLength > 0 || request.Headers.ContentType.Count > 0 || request.Headers.TransferEncoding.Count > 0;
+    /// <summary>
+    /// Whether the request says it carries a body. Its content type is enough: a method override
+    /// from a form field needs a form content type, and browsers send one with every form.
+    /// </summary>
+    private static bool HasBody(HttpRequest request) => request.Headers.ContentType.Count > 0;
 
     private Task AnswerPreflight(HttpContext context, CorsPolicy policy, StringValues origin, StringValues requestMethod)
     {
