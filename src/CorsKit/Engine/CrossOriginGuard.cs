@@ -52,14 +52,44 @@ internal readonly struct GuardRequest(
 internal static class CrossOriginGuard
 {
     /// <summary>
-    /// Whether the guard judges a request: an unsafe method; a safe one with a body, which no
-    /// browser sends (fetch() refuses a body on GET and HEAD, and OPTIONS with one is preflighted),
-    /// so it is an unsafe request whose method was rewritten (a method override turning a form's
-    /// POST into GET); or a safe one that the selected endpoint does not accept, which routing
-    /// selected for another method before an override rewrote it.
+    /// Whether the guard judges a request: an unsafe method; a safe one that the selected
+    /// endpoint does not accept (routing selected it for another method before a method override
+    /// rewrote it); or a safe one with a body to an endpoint that also accepts an unsafe method.
+    /// No browser sends a body with GET or HEAD (fetch() refuses to, and OPTIONS with one is
+    /// preflighted), so such a request is a rewritten POST — a form posting <c>_method=GET</c>.
     /// </summary>
     public static bool Judges(string method, bool hasBody, IReadOnlyList<string>? endpointMethods) =>
-        !HttpMethodRules.IsSafe(method) || hasBody || !Accepts(endpointMethods, method);
+        JudgesMethod(method, endpointMethods) || (hasBody && BodyCanBeARewrittenWrite(endpointMethods));
+
+    /// <summary>The first two conditions of <see cref="Judges"/>, which need no request header.</summary>
+    public static bool JudgesMethod(string method, IReadOnlyList<string>? endpointMethods) =>
+        !HttpMethodRules.IsSafe(method) || !Accepts(endpointMethods, method);
+
+    /// <summary>
+    /// Whether the endpoint also accepts an unsafe method (null or empty: any method), so that a
+    /// body on a safe method may be a rewritten write. An endpoint that only accepts safe methods
+    /// is only ever reached as what it accepts.
+    /// </summary>
+    public static bool BodyCanBeARewrittenWrite(IReadOnlyList<string>? endpointMethods)
+    {
+        if (endpointMethods is null || endpointMethods.Count == 0)
+        {
+            return true;
+        }
+
+        for (var i = 0; i < endpointMethods.Count; i++)
+        {
+            // Routing compares methods ignoring case.
+            var accepted = endpointMethods[i];
+            if (!(accepted.Equals("GET", StringComparison.OrdinalIgnoreCase) || accepted.Equals("HEAD", StringComparison.OrdinalIgnoreCase)
+                || accepted.Equals("OPTIONS", StringComparison.OrdinalIgnoreCase)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>
     /// The guard's decision, given the policy's decision on the request's origin

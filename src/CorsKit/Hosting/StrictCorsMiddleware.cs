@@ -80,8 +80,22 @@ internal sealed class StrictCorsMiddleware
             }
 
             var decision = CorsEngine.EvaluateActual(policy, origin);
-            var endpointMethods = endpoint?.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods;
-            judged = policies.BlockCrossOriginUnsafeRequests && CrossOriginGuard.Judges(request.Method, HasBody(request), endpointMethods);
+            IReadOnlyList<string>? endpointMethods = null;
+            if (decision.IsAllowed && policy.AllowCredentials)
+            {
+                // The guard never blocks an allowed origin of a policy with credentials, and the
+                // answer already varies by origin: the request's body and endpoint are not read.
+                judged = policies.BlockCrossOriginUnsafeRequests && !HttpMethodRules.IsSafe(request.Method);
+            }
+            else
+            {
+                endpointMethods = endpoint?.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods;
+                // The body is read only where it can matter (CrossOriginGuard.Judges).
+                judged = policies.BlockCrossOriginUnsafeRequests
+                    && (CrossOriginGuard.JudgesMethod(request.Method, endpointMethods)
+                        || (CrossOriginGuard.BodyCanBeARewrittenWrite(endpointMethods) && HasBody(request)));
+            }
+
             if (judged && Blocks(context, endpoint, endpointMethods, policy, decision) is { } blocked)
             {
                 return AnswerBlocked(context, policy, blocked, origin);

@@ -61,8 +61,16 @@ public class CrossOriginGuardTests
     [InlineData("OPTIONS")]
     public void A_safe_method_with_a_body_is_judged_as_unsafe_because_no_browser_sends_one(string method)
     {
+        CrossOriginGuard.Judges(method, hasBody: true, endpointMethods: null).Should().BeTrue("an endpoint without method metadata accepts any method");
         CrossOriginGuard.Judges(method, hasBody: true, endpointMethods: ["GET", "HEAD", "OPTIONS", "POST"]).Should().BeTrue();
         Blocks(Request(method, secFetchSite: "cross-site", endpointMethods: ["GET", "HEAD", "OPTIONS", "POST"], hasBody: true)).Should().BeTrue();
+    }
+
+    [Fact]
+    public void A_body_on_a_safe_method_is_not_judged_at_an_endpoint_that_accepts_only_safe_methods()
+    {
+        CrossOriginGuard.Judges("GET", hasBody: true, endpointMethods: ["GET", "head"]).Should().BeFalse("routing can only have selected it as what it is");
+        CrossOriginGuard.Judges("GET", hasBody: true, endpointMethods: ["GET", "post"]).Should().BeTrue();
     }
 
     [Theory]

@@ -93,6 +93,7 @@ public sealed class AllocationTests : IDisposable
     public static TheoryData<string, string, string, int> EndpointPaths => new()
     {
         { "a GET routed to a GET endpoint", "GET-only", "https://app.example.com", 200 },
+        { "a disallowed GET routed to a GET endpoint", "GET-only", "https://evil.example", 200 },
         { "a form POST overridden to GET on a POST-only endpoint", "POST-only", "https://evil.example", 403 },
         { "an endpoint whose group and own metadata disagree", "group and endpoint metadata", "https://app.example.com", 200 },
     };
