@@ -1,5 +1,6 @@
 using System.Globalization;
 using CorsKit.Engine;
+using CorsKit.Fetch;
 using CorsKit.Policies;
 
 namespace CorsKit.Cli;

@@ -1,4 +1,5 @@
 using CorsKit.Engine;
+using CorsKit.Fetch;
 using CorsKit.Origins;
 
 namespace CorsKit.Cli;

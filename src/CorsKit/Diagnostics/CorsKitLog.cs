@@ -56,7 +56,7 @@ internal static partial class CorsKitLog
     {
         if (logger.IsEnabled(LogLevel.Debug))
         {
-            CrossOriginRequestBlocked(logger, LogValue.Sanitize(method), LogValue.Sanitize(origin.Count > 0 ? origin[0] : string.Empty), policy, CorsKitMetrics.ReasonTag(decision.Reason));
+            CrossOriginRequestBlocked(logger, LogValue.Sanitize(method), LogValue.Sanitize(origin.Count > 0 ? origin[0] : string.Empty), policy, decision.Reason.Tag());
         }
     }
 

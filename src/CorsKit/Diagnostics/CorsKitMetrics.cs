@@ -35,23 +35,8 @@ internal sealed class CorsKitMetrics
             { "cors.kind", decision.Kind switch { CorsRequestKind.Preflight => "preflight", CorsRequestKind.Actual => "actual", _ => "not_cors" } },
             { "cors.result", decision.Result switch { CorsResult.Allowed => "allowed", CorsResult.Blocked => "blocked", _ => "denied" } },
             { "cors.policy", policy },
-            { "cors.reason", ReasonTag(decision.Reason) },
+            { "cors.reason", decision.Reason.Tag() },
         };
         _requests.Add(1, tags);
     }
-
-    public static string ReasonTag(CorsReason reason) => reason switch
-    {
-        CorsReason.None => "none",
-        CorsReason.OriginNotAllowed => "origin_not_allowed",
-        CorsReason.OriginMalformed => "origin_malformed",
-        CorsReason.OriginNull => "origin_null",
-        CorsReason.OriginMultiple => "origin_multiple",
-        CorsReason.MethodNotAllowed => "method_not_allowed",
-        CorsReason.HeaderNotAllowed => "header_not_allowed",
-        CorsReason.PrivateNetworkNotAllowed => "private_network_not_allowed",
-        CorsReason.CredentialsNotAllowed => "credentials_not_allowed",
-        CorsReason.OriginMissing => "origin_missing",
-        _ => "unknown",
-    };
 }

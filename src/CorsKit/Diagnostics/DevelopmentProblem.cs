@@ -24,7 +24,7 @@ internal static class DevelopmentProblem
         var policyPath = $"{rootPath}:Policies:{policy.Name}";
         var noPolicy = ReferenceEquals(policy, CorsPolicy.DenyAll);
         var blocked = decision.Result == CorsResult.Blocked;
-        var check = CorsKitMetrics.ReasonTag(decision.Reason);
+        var check = decision.Reason.Tag();
 
         var explanation = decision.Reason switch
         {

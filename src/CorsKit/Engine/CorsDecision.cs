@@ -26,25 +26,6 @@ internal enum CorsResult : byte
     Blocked,
 }
 
-/// <summary>Why a request was not allowed.</summary>
-internal enum CorsReason : byte
-{
-    None,
-    OriginNotAllowed,
-    OriginMalformed,
-    OriginNull,
-    OriginMultiple,
-    MethodNotAllowed,
-    HeaderNotAllowed,
-    PrivateNetworkNotAllowed,
-
-    /// <summary>An unsafe cross-origin request carrying cookies under a policy that does not allow credentials.</summary>
-    CredentialsNotAllowed,
-
-    /// <summary>An unsafe request without Origin that Fetch Metadata marks as cross-origin: there is no origin to allow.</summary>
-    OriginMissing,
-}
-
 /// <summary>
 /// The engine's answer for one request. <see cref="Detail"/> points into the request's own header
 /// text (the refused method or header name) so that explaining a denial allocates nothing.

@@ -1,3 +1,4 @@
+using CorsKit.Fetch;
 using CorsKit.Origins;
 using CorsKit.Policies;
 using Microsoft.Extensions.Primitives;

@@ -1,4 +1,5 @@
 using CorsKit.Engine;
+using CorsKit.Fetch;
 using CorsKit.Policies;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;

@@ -1,5 +1,7 @@
+using System.Runtime.CompilerServices;
 using CorsKit.Diagnostics;
 using CorsKit.Engine;
+using CorsKit.Fetch;
 using CorsKit.Policies;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -25,6 +27,13 @@ internal sealed class StrictCorsMiddleware
     private readonly ILogger _logger;
     private readonly Func<object, Task> _addVary;
 
+    /// <summary>
+    /// The response-start callback of each compiled policy, created on first use, so that
+    /// registering it allocates nothing; the table lets go of policies a reload replaced.
+    /// </summary>
+    private readonly ConditionalWeakTable<CorsPolicy, Func<object, Task>> _restoreCallbacks = new();
+    private readonly ConditionalWeakTable<CorsPolicy, Func<object, Task>>.CreateValueCallback _createRestoreCallback;
+
     /// <param name="next">The rest of the pipeline.</param>
     /// <param name="store">The policies in force.</param>
     /// <param name="metrics">The CorsKit meter.</param>
@@ -46,6 +55,7 @@ internal sealed class StrictCorsMiddleware
         _explainDenials = explainDenials;
         _logger = logger;
         _addVary = AddVary;
+        _createRestoreCallback = policy => new RestoreCorsHeaders(policy, logger).OnResponseStarting;
     }
 
     public Task InvokeAsync(HttpContext context)
@@ -105,7 +115,7 @@ internal sealed class StrictCorsMiddleware
             if (decision.IsAllowed)
             {
                 CorsResponseWriter.WriteAllowed(context.Response.Headers, policy, origin);
-                onResponseStarting = policy.RestoreOnResponseStarting ??= new RestoreCorsHeaders(policy, _logger).OnResponseStarting;
+                onResponseStarting = _restoreCallbacks.TryGetValue(policy, out var restore) ? restore : _restoreCallbacks.GetValue(policy, _createRestoreCallback);
                 if (!policy.AllowCredentials && _logger.IsEnabled(LogLevel.Debug) && request.Headers.Cookie.Count > 0)
                 {
                     CorsKitLog.CredentialsMismatch(_logger, policy.Name, origin);
@@ -215,7 +225,8 @@ internal sealed class StrictCorsMiddleware
     /// <summary>
     /// The response-start callback of requests a policy allowed: adds Vary: Origin, and puts that
     /// policy's CORS headers back if something (typically an exception handler, which also clears
-    /// the endpoint) removed them. One instance per compiled policy, cached on it.
+    /// the endpoint) removed them. One instance per compiled policy: it restores headers with the
+    /// policy that decided, whatever endpoint or configuration is current when the response starts.
     /// </summary>
     private sealed class RestoreCorsHeaders(CorsPolicy policy, ILogger logger)
     {

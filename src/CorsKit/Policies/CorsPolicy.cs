@@ -68,13 +68,6 @@ internal sealed class CorsPolicy
     /// <summary>Access-Control-Max-Age, or empty when unset.</summary>
     public StringValues MaxAgeValue { get; }
 
-    /// <summary>
-    /// The middleware's response-start callback for requests this policy allowed, created on first
-    /// use and cached here so that registering it allocates nothing and it restores headers with
-    /// the policy that decided, whatever endpoint or configuration is current when the response starts.
-    /// </summary>
-    public Func<object, Task>? RestoreOnResponseStarting { get; set; }
-
     private static StringValues JoinOrEmpty(IReadOnlyList<string> names) =>
         names.Count == 0 ? StringValues.Empty : new StringValues(string.Join(", ", names));
 }

@@ -1,4 +1,4 @@
-using CorsKit.Engine;
+using CorsKit.Fetch;
 
 namespace CorsKit.Policies;
 

@@ -1,4 +1,4 @@
-namespace CorsKit.Engine;
+namespace CorsKit.Fetch;
 
 /// <summary>
 /// Method classes from the Fetch standard and RFC 9110. Comparisons are exact (case-sensitive):

@@ -1,4 +1,4 @@
-namespace CorsKit.Policies;
+namespace CorsKit.Fetch;
 
 /// <summary>Header-name classes from the Fetch standard, used when validating a configuration.</summary>
 internal static class FetchHeaderNames

@@ -1,4 +1,4 @@
-namespace CorsKit.Hosting;
+namespace CorsKit.Fetch;
 
 /// <summary>Header names that <see cref="Microsoft.AspNetCore.Http.IHeaderDictionary"/> has no property for.</summary>
 internal static class CorsHeaderNames

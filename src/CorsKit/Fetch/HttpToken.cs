@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace CorsKit.Engine;
+namespace CorsKit.Fetch;
 
 /// <summary>The RFC 9110 <c>token</c> grammar, which method and header names must follow.</summary>
 internal static class HttpToken

@@ -1,6 +1,6 @@
-using CorsKit.Engine;
+using CorsKit.Fetch;
 
-namespace CorsKit.Tests.Engine;
+namespace CorsKit.Tests.Fetch;
 
 /// <summary>How fetch() writes a method on the wire, shared by the configuration check and the probe.</summary>
 public sealed class HttpMethodRulesTests
