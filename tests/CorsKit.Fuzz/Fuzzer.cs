@@ -22,8 +22,8 @@ internal sealed class Fuzzer
     private readonly OriginMatcher _any;
     private readonly NameSet _headers;
     private readonly NameSet _headersWithWildcard;
-    private readonly CorsPolicy _methodsPolicy;
-    private readonly CorsPolicy _wildcardMethodsPolicy;
+    private readonly CompiledPolicy _methodsPolicy;
+    private readonly CompiledPolicy _wildcardMethodsPolicy;
     private readonly RequestDelegate _app;
     private readonly ReusableHttpContext _http;
     private readonly List<string> _findings = [];
@@ -161,7 +161,7 @@ internal sealed class Fuzzer
 
     private void Count(string target) => Counts[target] = Counts.GetValueOrDefault(target) + 1;
 
-    private static CorsPolicy Policy(bool wildcard) => new(
+    private static CompiledPolicy Policy(bool wildcard) => new(
         "fuzz", new OriginMatcher(["https://example.com"], [], false), new NameSet(ListedMethods, wildcard, StringComparer.Ordinal),
         NameSet.Empty, [], allowCredentials: false, maxAgeSeconds: null, allowPrivateNetwork: false);
 

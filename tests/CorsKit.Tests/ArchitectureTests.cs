@@ -1,7 +1,7 @@
-using System.Reflection;
 using System.Reflection.Emit;
+using System.Reflection;
 using CorsKit.Engine;
-using CorsKit.Hosting;
+using CorsKit.Hosting.Configuration;
 
 namespace CorsKit.Tests;
 
@@ -20,7 +20,9 @@ public sealed class ArchitectureTests
         ["CorsKit.Policies"],
         ["CorsKit.Engine"],
         ["CorsKit.Diagnostics"],
-        ["CorsKit.Hosting"],
+        ["CorsKit.Hosting.Configuration"], // loading and reload
+        ["CorsKit.Hosting.Endpoints"], // endpoint metadata
+        ["CorsKit.Hosting.Middleware"], // the request path
         ["Microsoft.Extensions.DependencyInjection", "Microsoft.AspNetCore.Builder"], // the entry points
     ];
 
@@ -56,7 +58,7 @@ public sealed class ArchitectureTests
     public void The_reader_sees_references_in_signatures_and_method_bodies()
     {
         // StrictCorsMiddleware calls CorsEngine only inside method bodies, and takes a CorsPolicyStore in its constructor.
-        var middleware = Library.GetType("CorsKit.Hosting.StrictCorsMiddleware")!;
+        var middleware = Library.GetType("CorsKit.Hosting.Middleware.StrictCorsMiddleware")!;
 
         References(middleware).Should().Contain([typeof(CorsEngine), typeof(CorsPolicyStore)]);
     }

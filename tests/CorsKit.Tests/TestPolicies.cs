@@ -5,7 +5,7 @@ namespace CorsKit.Tests;
 /// <summary>Builds compiled policies and validation results from the public fluent API.</summary>
 internal static class TestPolicies
 {
-    public static CorsPolicy Compile(Action<StrictCorsPolicyBuilder> configure)
+    public static CompiledPolicy Compile(Action<StrictCorsPolicyBuilder> configure)
     {
         var result = Validate(configure);
         result.Issues.Errors.Should().BeEmpty("the test policy must be valid");
@@ -20,7 +20,7 @@ internal static class TestPolicies
         CorsPolicyCompiler.Compile(options, "Cors", today: CorsKit.Origins.PublicSuffixListSnapshot.Current.Date);
 
     /// <summary>A credentialed policy like the README's "web" example.</summary>
-    public static CorsPolicy Web() => Compile(p => p
+    public static CompiledPolicy Web() => Compile(p => p
         .WithOrigins("https://app.example.com", "https://*.example.com", "http://localhost:3000")
         .WithMethods("PUT", "DELETE")
         .WithHeaders("Content-Type", "Authorization")
@@ -29,5 +29,5 @@ internal static class TestPolicies
         .WithMaxAge(TimeSpan.FromSeconds(600)));
 
     /// <summary>A public policy: any origin, no credentials.</summary>
-    public static CorsPolicy Public() => Compile(p => p.AllowAnyOrigin().WithMethods("*").WithHeaders("*").WithExposedHeaders("*"));
+    public static CompiledPolicy Public() => Compile(p => p.AllowAnyOrigin().WithMethods("*").WithHeaders("*").WithExposedHeaders("*"));
 }

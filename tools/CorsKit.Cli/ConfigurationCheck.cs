@@ -1,5 +1,5 @@
 using System.Globalization;
-using CorsKit.Hosting;
+using CorsKit.Hosting.Configuration;
 using CorsKit.Origins;
 using CorsKit.Policies;
 using Microsoft.Extensions.Configuration;

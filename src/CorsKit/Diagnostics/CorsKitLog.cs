@@ -72,7 +72,7 @@ internal static partial class CorsKitLog
         }
     }
 
-    public static void PoliciesLoaded(ILogger logger, CorsPolicySet policies)
+    public static void PoliciesLoaded(ILogger logger, CompiledPolicySet policies)
     {
         if (logger.IsEnabled(LogLevel.Information))
         {

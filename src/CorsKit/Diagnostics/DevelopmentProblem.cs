@@ -17,12 +17,12 @@ internal static class DevelopmentProblem
 {
     public const string ContentType = "application/problem+json";
 
-    public static Task WriteAsync(HttpResponse response, CorsPolicy policy, in CorsDecision decision, StringValues origin, string method, string rootPath)
+    public static Task WriteAsync(HttpResponse response, CompiledPolicy policy, in CorsDecision decision, StringValues origin, string method, string rootPath)
     {
         var shownOrigin = LogValue.Sanitize(origin.Count > 0 ? origin[0] : string.Empty);
         var detail = LogValue.Sanitize(decision.Detail.Span);
         var policyPath = $"{rootPath}:Policies:{policy.Name}";
-        var noPolicy = ReferenceEquals(policy, CorsPolicy.DenyAll);
+        var noPolicy = ReferenceEquals(policy, CompiledPolicy.DenyAll);
         var blocked = decision.Result == CorsResult.Blocked;
         var check = decision.Reason.Tag();
 

@@ -17,7 +17,7 @@ internal static class CorsEngine
     /// Decides a preflight: allowed only when the origin, the method, every requested header and,
     /// if asked, private-network access are all allowed by the policy.
     /// </summary>
-    public static CorsDecision EvaluatePreflight(CorsPolicy policy, in PreflightRequest request)
+    public static CorsDecision EvaluatePreflight(CompiledPolicy policy, in PreflightRequest request)
     {
         const CorsRequestKind kind = CorsRequestKind.Preflight;
         var origin = policy.Origins.Match(request.Origin);
@@ -48,7 +48,7 @@ internal static class CorsEngine
     }
 
     /// <summary>Decides whether an actual (non-preflight) request's origin may read the response.</summary>
-    public static CorsDecision EvaluateActual(CorsPolicy policy, StringValues origin)
+    public static CorsDecision EvaluateActual(CompiledPolicy policy, StringValues origin)
     {
         if (origin.Count == 0)
         {

@@ -96,7 +96,7 @@ internal static class CrossOriginGuard
     /// The guard's decision, given the policy's decision on the request's origin
     /// (<see cref="CorsEngine.EvaluateActual"/>): <see cref="CorsResult.Blocked"/> or not.
     /// </summary>
-    public static CorsDecision Evaluate(CorsPolicy policy, CorsDecision decision, in GuardRequest request, bool acceptsCrossOriginFormPosts)
+    public static CorsDecision Evaluate(CompiledPolicy policy, CorsDecision decision, in GuardRequest request, bool acceptsCrossOriginFormPosts)
     {
         if (!Judges(request.Method, request.HasBody, request.EndpointMethods))
         {

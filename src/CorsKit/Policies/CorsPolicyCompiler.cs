@@ -1,12 +1,12 @@
 namespace CorsKit.Policies;
 
 /// <summary>The outcome of validating a whole configuration: compiled policies, or the errors that prevent them.</summary>
-internal sealed record CompilationResult(CorsPolicySet? Policies, ConfigurationIssues Issues)
+internal sealed record CompilationResult(CompiledPolicySet? Policies, ConfigurationIssues Issues)
 {
     public bool Succeeded => Policies is not null;
 }
 
-/// <summary>Validates every policy of a <see cref="StrictCorsOptions"/> and compiles them into a <see cref="CorsPolicySet"/>.</summary>
+/// <summary>Validates every policy of a <see cref="StrictCorsOptions"/> and compiles them into a <see cref="CompiledPolicySet"/>.</summary>
 internal static class CorsPolicyCompiler
 {
     /// <summary>
@@ -16,7 +16,7 @@ internal static class CorsPolicyCompiler
     public static CompilationResult Compile(StrictCorsOptions options, string rootPath, ConfigurationIssues? issues = null, DateOnly? today = null)
     {
         issues ??= new ConfigurationIssues();
-        var policies = new List<CorsPolicy>();
+        var policies = new List<CompiledPolicy>();
         if (options.MaxOriginLength <= 0)
         {
             issues.Error($"{rootPath}:MaxOriginLength", $"is {options.MaxOriginLength}: it must be a positive number of characters (the default is {Origins.OriginMatcher.DefaultMaxOriginLength}).");
@@ -55,7 +55,7 @@ internal static class CorsPolicyCompiler
             issues.Warning(rootPath, stale);
         }
 
-        var set = issues.HasErrors ? null : new CorsPolicySet(policies, options.DefaultPolicy, options.BlockCrossOriginUnsafeRequests);
+        var set = issues.HasErrors ? null : new CompiledPolicySet(policies, options.DefaultPolicy, options.BlockCrossOriginUnsafeRequests);
         return new CompilationResult(set, issues);
     }
 }

@@ -8,7 +8,7 @@ internal static class PolicyValidator
     /// <summary>The longest preflight cache each browser honours, in seconds; longer values are cut.</summary>
     private static readonly (string Browser, int CapSeconds)[] MaxAgeCaps = [("Safari", 600), ("Chromium", 7200), ("Firefox", 86400)];
 
-    public static CorsPolicy? Validate(string name, StrictCorsPolicyOptions policy, string path, int maxOriginLength, ConfigurationIssues issues)
+    public static CompiledPolicy? Validate(string name, StrictCorsPolicyOptions policy, string path, int maxOriginLength, ConfigurationIssues issues)
     {
         var errorsBefore = issues.ErrorCount;
         var origins = OriginsValidator.Validate(policy, path, maxOriginLength, issues);
@@ -21,7 +21,7 @@ internal static class PolicyValidator
             return null;
         }
 
-        return new CorsPolicy(
+        return new CompiledPolicy(
             name,
             new OriginMatcher(origins.Exact, origins.Patterns, origins.AllowsAny, maxOriginLength),
             methods,

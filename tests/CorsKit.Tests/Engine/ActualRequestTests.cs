@@ -26,7 +26,7 @@ public class ActualRequestTests
 
     [Fact]
     public void The_deny_all_policy_allows_no_origin() =>
-        CorsEngine.EvaluateActual(CorsPolicy.DenyAll, "https://app.example.com").Reason.Should().Be(CorsReason.OriginNotAllowed);
+        CorsEngine.EvaluateActual(CompiledPolicy.DenyAll, "https://app.example.com").Reason.Should().Be(CorsReason.OriginNotAllowed);
 
     [Fact]
     public void Policy_header_values_are_precomputed_from_the_configuration()

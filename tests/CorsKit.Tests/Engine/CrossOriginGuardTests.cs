@@ -6,9 +6,9 @@ namespace CorsKit.Tests.Engine;
 
 public class CrossOriginGuardTests
 {
-    private static readonly CorsPolicy Trusting = TestPolicies.Compile(p => p.WithOrigins("https://trusted.example.net"));
+    private static readonly CompiledPolicy Trusting = TestPolicies.Compile(p => p.WithOrigins("https://trusted.example.net"));
 
-    private static bool Blocks(in GuardRequest request, bool acceptsCrossOriginFormPosts = false, CorsPolicy? policy = null) =>
+    private static bool Blocks(in GuardRequest request, bool acceptsCrossOriginFormPosts = false, CompiledPolicy? policy = null) =>
         CrossOriginGuard.Evaluate(policy ?? Trusting, CorsEngine.EvaluateActual(policy ?? Trusting, request.Origin), request, acceptsCrossOriginFormPosts).Result == CorsResult.Blocked;
 
     private static GuardRequest Request(

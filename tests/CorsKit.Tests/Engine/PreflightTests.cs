@@ -6,10 +6,10 @@ namespace CorsKit.Tests.Engine;
 
 public class PreflightTests
 {
-    private static readonly CorsPolicy Web = TestPolicies.Web();
+    private static readonly CompiledPolicy Web = TestPolicies.Web();
 
     private static CorsDecision Preflight(
-        CorsPolicy policy, StringValues origin, StringValues method, StringValues headers = default, StringValues privateNetwork = default) =>
+        CompiledPolicy policy, StringValues origin, StringValues method, StringValues headers = default, StringValues privateNetwork = default) =>
         CorsEngine.EvaluatePreflight(policy, new PreflightRequest(origin, method, headers, privateNetwork));
 
     [Theory]

@@ -1,6 +1,6 @@
-using CorsKit.Testing;
-using CorsKit.Hosting;
+using CorsKit.Hosting.Configuration;
 using CorsKit.Policies;
+using CorsKit.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;

@@ -10,7 +10,7 @@ namespace CorsKit.Tests.Origins;
 /// </summary>
 public class HostileOriginTests
 {
-    private static readonly Lazy<CorsPolicy> Policy = new(() => TestPolicies.Compile(p => p
+    private static readonly Lazy<CompiledPolicy> Policy = new(() => TestPolicies.Compile(p => p
         .WithOrigins("https://example.com", "https://*.example.com")
         .WithMethods("PUT")
         .WithHeaders("Content-Type")

@@ -406,7 +406,7 @@ public class ValidationTests
     {
         var result = TestPolicies.Validate(new StrictCorsOptions());
         result.Succeeded.Should().BeTrue();
-        result.Policies!.Default.Should().BeSameAs(CorsPolicy.DenyAll);
+        result.Policies!.Default.Should().BeSameAs(CompiledPolicy.DenyAll);
         result.Issues.Warnings.Should().ContainSingle().Which.Message.Should().Contain("every cross-origin request will be denied");
     }
 }

@@ -115,7 +115,7 @@ public class OriginPropertyTests
         Gen.Select(methods, Gen.Bool).Sample(sample =>
         {
             var (method, wildcard) = sample;
-            var policy = new CorsPolicy(
+            var policy = new CompiledPolicy(
                 "p", new OriginMatcher(["https://a.example"], [], false), new NameSet(listed, wildcard, StringComparer.Ordinal),
                 NameSet.Empty, [], allowCredentials: false, maxAgeSeconds: null, allowPrivateNetwork: false);
 

@@ -2,13 +2,15 @@ using System.Runtime.CompilerServices;
 using CorsKit.Diagnostics;
 using CorsKit.Engine;
 using CorsKit.Fetch;
+using CorsKit.Hosting.Configuration;
+using CorsKit.Hosting.Endpoints;
 using CorsKit.Policies;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
 
-namespace CorsKit.Hosting;
+namespace CorsKit.Hosting.Middleware;
 
 /// <summary>
 /// The thin adapter between ASP.NET Core and <see cref="CorsEngine"/>. Preflights and requests
@@ -31,8 +33,8 @@ internal sealed class StrictCorsMiddleware
     /// The response-start callback of each compiled policy, created on first use, so that
     /// registering it allocates nothing; the table lets go of policies a reload replaced.
     /// </summary>
-    private readonly ConditionalWeakTable<CorsPolicy, Func<object, Task>> _restoreCallbacks = new();
-    private readonly ConditionalWeakTable<CorsPolicy, Func<object, Task>>.CreateValueCallback _createRestoreCallback;
+    private readonly ConditionalWeakTable<CompiledPolicy, Func<object, Task>> _restoreCallbacks = new();
+    private readonly ConditionalWeakTable<CompiledPolicy, Func<object, Task>>.CreateValueCallback _createRestoreCallback;
 
     /// <param name="next">The rest of the pipeline.</param>
     /// <param name="store">The policies in force.</param>
@@ -151,7 +153,7 @@ internal sealed class StrictCorsMiddleware
     /// </summary>
     private static bool HasBody(HttpRequest request) => request.Headers.ContentType.Count > 0;
 
-    private Task AnswerPreflight(HttpContext context, CorsPolicy policy, StringValues origin, StringValues requestMethod)
+    private Task AnswerPreflight(HttpContext context, CompiledPolicy policy, StringValues origin, StringValues requestMethod)
     {
         var headers = context.Request.Headers;
         var preflight = new PreflightRequest(
@@ -170,7 +172,7 @@ internal sealed class StrictCorsMiddleware
             : Task.CompletedTask;
     }
 
-    private Task AnswerBlocked(HttpContext context, CorsPolicy policy, in CorsDecision blocked, StringValues origin)
+    private Task AnswerBlocked(HttpContext context, CompiledPolicy policy, in CorsDecision blocked, StringValues origin)
     {
         var method = context.Request.Method;
         _metrics.Record(blocked, policy.Name);
@@ -186,7 +188,7 @@ internal sealed class StrictCorsMiddleware
     /// <paramref name="endpointMethods"/>: the methods the endpoint accepts, as routing matched
     /// them; null when it accepts any.
     /// </summary>
-    private CorsDecision? Blocks(HttpContext context, Endpoint? endpoint, IReadOnlyList<string>? endpointMethods, CorsPolicy policy, in CorsDecision decision)
+    private CorsDecision? Blocks(HttpContext context, Endpoint? endpoint, IReadOnlyList<string>? endpointMethods, CompiledPolicy policy, in CorsDecision decision)
     {
         var request = context.Request;
         var headers = request.Headers;
@@ -220,37 +222,5 @@ internal sealed class StrictCorsMiddleware
         }
 
         return Task.CompletedTask;
-    }
-
-    /// <summary>
-    /// The response-start callback of requests a policy allowed: adds Vary: Origin, and puts that
-    /// policy's CORS headers back if something (typically an exception handler, which also clears
-    /// the endpoint) removed them. One instance per compiled policy: it restores headers with the
-    /// policy that decided, whatever endpoint or configuration is current when the response starts.
-    /// </summary>
-    private sealed class RestoreCorsHeaders(CorsPolicy policy, ILogger logger)
-    {
-        public Task OnResponseStarting(object state)
-        {
-            var context = (HttpContext)state;
-            try
-            {
-                var headers = context.Response.Headers;
-                VaryHeader.Origin.AddTo(headers);
-                var origin = context.Request.Headers.Origin;
-                if (headers.AccessControlAllowOrigin.Count == 0 && CorsEngine.EvaluateActual(policy, origin).IsAllowed)
-                {
-                    CorsResponseWriter.RestoreAllowed(headers, policy, origin);
-                }
-            }
-#pragma warning disable CA1031 // A failure here must not turn the endpoint's response into a broken one.
-            catch (Exception exception)
-#pragma warning restore CA1031
-            {
-                CorsKitLog.ApplyHeadersFailed(logger, exception);
-            }
-
-            return Task.CompletedTask;
-        }
     }
 }

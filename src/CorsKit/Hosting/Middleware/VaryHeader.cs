@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 
-namespace CorsKit.Hosting;
+namespace CorsKit.Hosting.Middleware;
 
 /// <summary>
 /// A set of Vary tokens, with the header value for the common case where the response has no

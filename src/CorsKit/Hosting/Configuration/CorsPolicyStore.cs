@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 
-namespace CorsKit.Hosting;
+namespace CorsKit.Hosting.Configuration;
 
 /// <summary>
 /// Holds the compiled policies in force and replaces them, as a whole, when the configuration
@@ -22,7 +22,7 @@ internal sealed class CorsPolicyStore : IDisposable
     private readonly TimeProvider _time;
     private readonly List<IDisposable> _subscriptions = [];
     private readonly Lock _reloadLock = new();
-    private CorsPolicySet? _current;
+    private CompiledPolicySet? _current;
     private PoliciesInUse _policiesInUse = PoliciesInUse.None;
 
     public CorsPolicyStore(
@@ -55,7 +55,7 @@ internal sealed class CorsPolicyStore : IDisposable
     public ConfigurationIssues StartupIssues { get; }
 
     /// <summary>The policies in force. Throws only if the app started with an invalid configuration, which startup validation prevents.</summary>
-    public CorsPolicySet Current => Volatile.Read(ref _current)
+    public CompiledPolicySet Current => Volatile.Read(ref _current)
         ?? throw new InvalidOperationException("CorsKit has no valid configuration: " + string.Join("; ", StartupIssues.Errors));
 
     /// <summary>The configuration path messages name: the bound section's, or "Cors".</summary>

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 
-namespace CorsKit.Hosting;
+namespace CorsKit.Hosting.Middleware;
 
 /// <summary>Turns engine decisions into response headers, using the policy's precomputed values.</summary>
 internal static class CorsResponseWriter
@@ -14,7 +14,7 @@ internal static class CorsResponseWriter
     private static readonly StringValues AnyOrigin = "*";
 
     /// <summary>Answers a preflight: 204 with the policy's headers when allowed, 403 with none when not.</summary>
-    public static void WritePreflight(HttpResponse response, CorsPolicy policy, StringValues origin, in CorsDecision decision)
+    public static void WritePreflight(HttpResponse response, CompiledPolicy policy, StringValues origin, in CorsDecision decision)
     {
         var headers = response.Headers;
         if (policy.VariesByOrigin)
@@ -60,7 +60,7 @@ internal static class CorsResponseWriter
     /// Adds the headers of an allowed actual request before the endpoint runs; the endpoint may
     /// still replace them.
     /// </summary>
-    public static void WriteAllowed(IHeaderDictionary headers, CorsPolicy policy, StringValues origin)
+    public static void WriteAllowed(IHeaderDictionary headers, CompiledPolicy policy, StringValues origin)
     {
         // An echoed origin reuses the request's own value: nothing is allocated.
         headers.AccessControlAllowOrigin = policy.Origins.AllowsAnyOrigin ? AnyOrigin : origin;
@@ -79,7 +79,7 @@ internal static class CorsResponseWriter
     /// Puts back the headers of an allowed actual request that something removed after
     /// <see cref="WriteAllowed"/>, without touching any the response still has.
     /// </summary>
-    public static void RestoreAllowed(IHeaderDictionary headers, CorsPolicy policy, StringValues origin)
+    public static void RestoreAllowed(IHeaderDictionary headers, CompiledPolicy policy, StringValues origin)
     {
         SetIfAbsent(headers, HeaderNames.AccessControlAllowOrigin, policy.Origins.AllowsAnyOrigin ? AnyOrigin : origin);
         if (policy.AllowCredentials)

@@ -1,5 +1,7 @@
 using CorsKit.Diagnostics;
-using CorsKit.Hosting;
+using CorsKit.Hosting.Configuration;
+using CorsKit.Hosting.Endpoints;
+using CorsKit.Hosting.Middleware;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -1,8 +1,9 @@
 using CorsKit.Diagnostics;
+using CorsKit.Hosting.Configuration;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
-namespace CorsKit.Hosting;
+namespace CorsKit.Hosting.Endpoints;
 
 /// <summary>
 /// Runs when the request pipeline is built, before the server accepts requests: every endpoint's

@@ -8,9 +8,9 @@ namespace CorsKit.Policies;
 /// headers, and every constant response header value computed once. Immutable; a configuration
 /// reload builds new instances instead of changing these.
 /// </summary>
-internal sealed class CorsPolicy
+internal sealed class CompiledPolicy
 {
-    public CorsPolicy(
+    public CompiledPolicy(
         string name,
         OriginMatcher origins,
         NameSet methods,
@@ -33,7 +33,7 @@ internal sealed class CorsPolicy
     }
 
     /// <summary>The policy in force where no policy is named and no default is configured: no cross-origin access.</summary>
-    public static CorsPolicy DenyAll { get; } =
+    public static CompiledPolicy DenyAll { get; } =
         new("(none)", OriginMatcher.None, NameSet.Empty, NameSet.Empty, [], allowCredentials: false, maxAgeSeconds: null, allowPrivateNetwork: false);
 
     public string Name { get; }

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace CorsKit.Hosting;
+namespace CorsKit.Hosting.Configuration;
 
 /// <summary>
 /// A marker options type whose only purpose is to run CorsKit's validation through

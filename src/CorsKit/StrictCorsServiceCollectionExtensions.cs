@@ -1,6 +1,6 @@
 using CorsKit;
 using CorsKit.Diagnostics;
-using CorsKit.Hosting;
+using CorsKit.Hosting.Configuration;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;

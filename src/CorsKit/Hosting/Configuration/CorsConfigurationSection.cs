@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 
-namespace CorsKit.Hosting;
+namespace CorsKit.Hosting.Configuration;
 
 /// <summary>The configuration section CorsKit was bound to, kept to check its keys and to name paths in messages.</summary>
 internal sealed class CorsConfigurationSection(IConfiguration section)

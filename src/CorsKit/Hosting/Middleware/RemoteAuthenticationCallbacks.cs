@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace CorsKit.Hosting;
+namespace CorsKit.Hosting.Middleware;
 
 /// <summary>
 /// The paths where remote authentication handlers (OpenID Connect, WS-Federation, OAuth, any

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc.Abstractions;
 using Microsoft.AspNetCore.Mvc.Controllers;
 using Microsoft.AspNetCore.SignalR;
 
-namespace CorsKit.Hosting;
+namespace CorsKit.Hosting.Endpoints;
 
 /// <summary>
 /// Picks the CORS metadata that decides an endpoint carrying several pieces of it, by how
@@ -46,12 +46,7 @@ internal static class CorsMetadataPrecedence
     }
 
     /// <summary>Whether two pieces of metadata select the same thing: the same named policy, the default one, or none.</summary>
-    public static bool SameMeaning(ICorsMetadata a, ICorsMetadata b) =>
-        (Kind(a), Kind(b)) switch
-        {
-            (MetadataKind.Named, MetadataKind.Named) => string.Equals(PolicyName(a), PolicyName(b), StringComparison.OrdinalIgnoreCase),
-            var (x, y) => x == y && x != MetadataKind.Inline,
-        };
+    public static bool SameMeaning(ICorsMetadata a, ICorsMetadata b) => PolicySelection.Of(a).SameAs(PolicySelection.Of(b));
 
     /// <summary>The metadata as a user wrote it, for messages.</summary>
     public static string Describe(ICorsMetadata metadata) => metadata switch
@@ -158,32 +153,4 @@ internal static class CorsMetadataPrecedence
         new($"Endpoint '{endpoint.DisplayName ?? "(unnamed endpoint)"}' carries contradicting CORS metadata at the same level ({where}): "
             + $"{Describe(first)} and {Describe(second)}. CorsKit cannot tell which one you mean, so it would deny every cross-origin request. Keep one.");
 
-    private static MetadataKind Kind(ICorsMetadata metadata) => metadata switch
-    {
-        StrictCorsAttribute => MetadataKind.Named,
-        IEnableCorsAttribute { PolicyName: not null } => MetadataKind.Named,
-        IEnableCorsAttribute => MetadataKind.Default,
-        ICorsPolicyMetadata or ContradictingCorsMetadata => MetadataKind.Inline,
-        _ => MetadataKind.Disabled,
-    };
-
-    private static string? PolicyName(ICorsMetadata metadata) =>
-        (metadata as StrictCorsAttribute)?.PolicyName ?? (metadata as IEnableCorsAttribute)?.PolicyName;
-
-    private enum MetadataKind
-    {
-        Named,
-        Default,
-        Disabled,
-        Inline,
-    }
-}
-
-/// <summary>
-/// Stands for an endpoint's CORS metadata when two pieces at the same level disagree: startup
-/// reports <see cref="Message"/>; a request to such an endpoint gets no cross-origin access.
-/// </summary>
-internal sealed class ContradictingCorsMetadata(string message) : ICorsMetadata
-{
-    public string Message { get; } = message;
 }

@@ -1,15 +1,14 @@
 using System.Runtime.CompilerServices;
 using CorsKit.Policies;
 using Microsoft.AspNetCore.Cors.Infrastructure;
-using CorsPolicy = CorsKit.Policies.CorsPolicy;
 using Microsoft.AspNetCore.Http;
 
-namespace CorsKit.Hosting;
+namespace CorsKit.Hosting.Endpoints;
 
 /// <summary>
 /// Which policy an endpoint uses. Its most specific CORS metadata decides
 /// (<see cref="CorsMetadataPrecedence"/>), whether it is CorsKit's or the framework's, so apps
-/// can keep their <c>[EnableCors]</c> attributes.
+/// can keep their <c>[EnableCors]</c> attributes; <see cref="PolicySelection"/> reads it.
 /// </summary>
 internal static class EndpointPolicies
 {
@@ -46,14 +45,17 @@ internal static class EndpointPolicies
 
     /// <summary>
     /// The policy for an endpoint's metadata under <paramref name="policies"/>. Fails closed: a name
-    /// that the configuration lacks (startup validation prevents it) resolves to <see cref="CorsPolicy.DenyAll"/>.
+    /// that the configuration lacks (startup validation prevents it), contradicting metadata and
+    /// policies built in code (which startup refuses) resolve to <see cref="CompiledPolicy.DenyAll"/>.
     /// </summary>
-    public static CorsPolicy Resolve(CorsPolicySet policies, ICorsMetadata? metadata) => metadata switch
+    public static CompiledPolicy Resolve(CompiledPolicySet policies, ICorsMetadata? metadata)
     {
-        null => policies.Default,
-        StrictCorsAttribute strict => policies.Find(strict.PolicyName) ?? CorsPolicy.DenyAll,
-        IEnableCorsAttribute { PolicyName: { } name } => policies.Find(name) ?? CorsPolicy.DenyAll,
-        IEnableCorsAttribute => policies.Default,
-        _ => CorsPolicy.DenyAll, // the disabling attributes; contradictions and inline policies, which startup refuses
-    };
+        var selection = PolicySelection.Of(metadata);
+        return selection.Kind switch
+        {
+            PolicySelectionKind.Default or PolicySelectionKind.ExplicitDefault => policies.Default,
+            PolicySelectionKind.Named => policies.Find(selection.Name!) ?? CompiledPolicy.DenyAll,
+            _ => CompiledPolicy.DenyAll,
+        };
+    }
 }
