@@ -13,50 +13,21 @@ namespace CorsKit.Diagnostics;
 internal static partial class CorsKitLog
 {
     /// <summary>Logs why a preflight or an actual request was denied, under the EventId of its reason.</summary>
-    public static void Denied(ILogger logger, string policy, in CorsDecision decision, StringValues origin)
+    public static void Denied(ILogger logger, CompiledPolicy policy, in CorsDecision decision, StringValues origin, string method)
     {
-        if (!logger.IsEnabled(LogLevel.Debug))
+        if (logger.IsEnabled(LogLevel.Debug) && CorsReasonDescriptor.For(decision.Reason).LogDenial is { } log)
         {
-            return;
-        }
-
-        var kind = decision.Kind == CorsRequestKind.Preflight ? "Preflight" : "Request";
-        var shownOrigin = LogValue.Sanitize(origin.Count > 0 ? origin[0] : string.Empty);
-        var detail = LogValue.Sanitize(decision.Detail.Span);
-        switch (decision.Reason)
-        {
-            case CorsReason.OriginMalformed:
-                OriginMalformed(logger, kind, shownOrigin, policy);
-                break;
-            case CorsReason.OriginMultiple:
-                SeveralOrigins(logger, kind, origin.Count, policy);
-                break;
-            case CorsReason.OriginNull:
-                NullOrigin(logger, kind, policy);
-                break;
-            case CorsReason.MethodNotAllowed:
-                MethodNotAllowed(logger, shownOrigin, detail, policy);
-                break;
-            case CorsReason.HeaderNotAllowed:
-                HeaderNotAllowed(logger, shownOrigin, detail, policy);
-                break;
-            case CorsReason.PrivateNetworkNotAllowed:
-                PrivateNetworkNotAllowed(logger, shownOrigin, policy);
-                break;
-            case CorsReason.CredentialsNotAllowed:
-                CredentialsNotAllowed(logger, kind, shownOrigin, policy);
-                break;
-            default:
-                OriginNotAllowed(logger, kind, shownOrigin, policy);
-                break;
+            log(logger, DenialFacts.Of(policy, decision, origin, method, string.Empty));
         }
     }
 
-    public static void Blocked(ILogger logger, string policy, in CorsDecision decision, string method, StringValues origin)
+    /// <summary>Logs a request the CSRF guard blocked before the endpoint, with the reason's tag.</summary>
+    public static void Blocked(ILogger logger, CompiledPolicy policy, in CorsDecision decision, StringValues origin, string method)
     {
         if (logger.IsEnabled(LogLevel.Debug))
         {
-            CrossOriginRequestBlocked(logger, LogValue.Sanitize(method), LogValue.Sanitize(origin.Count > 0 ? origin[0] : string.Empty), policy, decision.Reason.Tag());
+            var facts = DenialFacts.Of(policy, decision, origin, method, string.Empty);
+            CrossOriginRequestBlocked(logger, facts.Method, facts.Origin, facts.Policy, decision.Reason.Tag());
         }
     }
 
@@ -71,6 +42,20 @@ internal static partial class CorsKitLog
             CredentialsNotAllowed(logger, "Request", LogValue.Sanitize(origin.Count > 0 ? origin[0] : string.Empty), policy);
         }
     }
+
+    public static void OriginNotAllowed(ILogger logger, DenialFacts facts) => OriginNotAllowed(logger, facts.Kind, facts.Origin, facts.Policy);
+
+    public static void OriginMalformed(ILogger logger, DenialFacts facts) => OriginMalformed(logger, facts.Kind, facts.Origin, facts.Policy);
+
+    public static void SeveralOrigins(ILogger logger, DenialFacts facts) => SeveralOrigins(logger, facts.Kind, facts.OriginCount, facts.Policy);
+
+    public static void NullOrigin(ILogger logger, DenialFacts facts) => NullOrigin(logger, facts.Kind, facts.Policy);
+
+    public static void MethodNotAllowed(ILogger logger, DenialFacts facts) => MethodNotAllowed(logger, facts.Origin, facts.Detail, facts.Policy);
+
+    public static void HeaderNotAllowed(ILogger logger, DenialFacts facts) => HeaderNotAllowed(logger, facts.Origin, facts.Detail, facts.Policy);
+
+    public static void PrivateNetworkNotAllowed(ILogger logger, DenialFacts facts) => PrivateNetworkNotAllowed(logger, facts.Origin, facts.Policy);
 
     public static void PoliciesLoaded(ILogger logger, CompiledPolicySet policies)
     {

@@ -125,7 +125,7 @@ internal sealed class StrictCorsMiddleware
             }
             else
             {
-                CorsKitLog.Denied(_logger, policy.Name, decision, origin);
+                CorsKitLog.Denied(_logger, policy, decision, origin, request.Method);
             }
         }
 
@@ -166,7 +166,7 @@ internal sealed class StrictCorsMiddleware
             return Task.CompletedTask;
         }
 
-        CorsKitLog.Denied(_logger, policy.Name, decision, origin);
+        CorsKitLog.Denied(_logger, policy, decision, origin, HttpMethods.Options);
         return _explainDenials
             ? DevelopmentProblem.WriteAsync(context.Response, policy, decision, origin, HttpMethods.Options, _store.RootPath)
             : Task.CompletedTask;
@@ -176,7 +176,7 @@ internal sealed class StrictCorsMiddleware
     {
         var method = context.Request.Method;
         _metrics.Record(blocked, policy.Name);
-        CorsKitLog.Blocked(_logger, policy.Name, blocked, method, origin);
+        CorsKitLog.Blocked(_logger, policy, blocked, origin, method);
         CorsResponseWriter.WriteBlocked(context.Response);
         return _explainDenials
             ? DevelopmentProblem.WriteAsync(context.Response, policy, blocked, origin, method, _store.RootPath)
