@@ -3,7 +3,6 @@ using CorsKit.Hosting.Configuration;
 using CorsKit.Origins;
 using CorsKit.Policies;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace CorsKit.Cli;
 
@@ -48,13 +47,12 @@ internal static class ConfigurationCheck
         var snapshot = PublicSuffixListSnapshot.Current;
         output.WriteLine($"Public Suffix List: embedded snapshot of {snapshot.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)} (Debian publicsuffix {snapshot.DebianVersion}).");
 
-        using var services = new ServiceCollection()
-            .AddLogging()
-            .AddSingleton<IConfiguration>(configuration)
-            .AddSingleton(time)
-            .AddStrictCors(corsSection)
-            .BuildServiceProvider();
-        var issues = services.GetRequiredService<CorsPolicyStore>().StartupIssues;
+        var issues = ConfigurationLoader.Load(
+            [new CorsConfigurationSection(corsSection)],
+            () => ConfigurationLoader.Bind(corsSection),
+            PoliciesInUse.None,
+            inForce: null,
+            DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime)).Issues;
 
         foreach (var issue in issues.All)
         {

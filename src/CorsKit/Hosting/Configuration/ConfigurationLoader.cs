@@ -1,0 +1,105 @@
+using CorsKit.Policies;
+using Microsoft.Extensions.Configuration;
+
+namespace CorsKit.Hosting.Configuration;
+
+/// <summary>
+/// Loads a CorsKit configuration, as one pure function that startup, every reload and
+/// <c>corskit check</c> share: checks the sections' keys and value types, creates the options
+/// (binding), validates and compiles every policy, and checks what the endpoints and the policies
+/// in force require. Every error is collected; nothing is logged or kept here.
+/// </summary>
+internal static class ConfigurationLoader
+{
+    /// <param name="sections">The bound configuration sections; none when the policies are written in code.</param>
+    /// <param name="createOptions">Creates the options: binding and the app's configure actions.</param>
+    /// <param name="inUse">The policies endpoints use, which the configuration must keep.</param>
+    /// <param name="inForce">The policies in force when this is a reload; null at startup.</param>
+    /// <param name="today">Dates the embedded Public Suffix List's age.</param>
+    public static CompilationResult Load(
+        IReadOnlyList<CorsConfigurationSection> sections, Func<StrictCorsOptions> createOptions, PoliciesInUse inUse, CompiledPolicySet? inForce, DateOnly today)
+    {
+        var rootPath = RootPath(sections);
+        var issues = new ConfigurationIssues();
+        if (inForce is not null && inForce.Names.Any() && sections.Count > 0 && !sections.Any(s => s.HasPolicies))
+        {
+            // A deleted file or a dropped section is a deployment slip: it must not silently turn
+            // every endpoint without its own policy into deny-all. Other keys of the section that
+            // survive (from environment variables, say) do not make it a decision.
+            issues.Error($"{rootPath}:Policies", "is gone (the configuration file was deleted or the section removed), so the last good policies stay. "
+                + $"To switch cross-origin access off on purpose, keep the key without policies: \"{rootPath}\": {{ \"Policies\": {{}} }}.");
+            return new CompilationResult(null, issues);
+        }
+
+        foreach (var section in sections)
+        {
+            ConfigurationSectionValidator.Validate(section.Section, section.Path, issues);
+        }
+
+        StrictCorsOptions options;
+        try
+        {
+            options = createOptions();
+        }
+#pragma warning disable CA1031 // Any failure to build options (binding, user validators) must refuse the configuration, never escape.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            // The section check above usually names the value binding failed on more precisely.
+            if (!issues.HasErrors)
+            {
+                issues.Error(rootPath, $"could not be read: {exception.Message}");
+            }
+
+            return new CompilationResult(null, issues);
+        }
+
+        ReportPoliciesLostInBinding(sections, options, issues);
+        var result = CorsPolicyCompiler.Compile(options, rootPath, issues, today);
+        foreach (var (name, endpoint) in inUse.Named)
+        {
+            if (!options.Policies.ContainsKey(name))
+            {
+                issues.Error($"{rootPath}:Policies:{name}", $"is missing, but endpoint '{endpoint}' uses it. Keep the policy, or change the endpoint and restart.");
+            }
+        }
+
+        if (inUse.DefaultUsedBy is { } user && options.DefaultPolicy is null)
+        {
+            issues.Error($"{rootPath}:DefaultPolicy", $"is not set, but endpoint '{user}' uses the default policy ([EnableCors] without a name). Keep it, or name a policy on the endpoint and restart.");
+        }
+
+        return issues.HasErrors ? result with { Policies = null } : result;
+    }
+
+    /// <summary>Binds a section to new options, with the configuration binding source generator the app uses too.</summary>
+    public static StrictCorsOptions Bind(IConfiguration section)
+    {
+        var options = new StrictCorsOptions();
+        section.Bind(options);
+        return options;
+    }
+
+    /// <summary>The configuration path messages name: the first bound section's, or "Cors".</summary>
+    public static string RootPath(IReadOnlyList<CorsConfigurationSection> sections) =>
+        sections.Count > 0 ? sections[0].Path : CorsConfigurationSection.DefaultPath;
+
+    /// <summary>
+    /// Binding drops a policy whose values it cannot convert; that must never go unnoticed.
+    /// The section validator names the bad value in most cases; this catches the rest.
+    /// </summary>
+    private static void ReportPoliciesLostInBinding(IReadOnlyList<CorsConfigurationSection> sections, StrictCorsOptions options, ConfigurationIssues issues)
+    {
+        foreach (var section in sections)
+        {
+            foreach (var policy in section.Section.GetSection(nameof(StrictCorsOptions.Policies)).GetChildren())
+            {
+                var path = $"{section.Path}:{nameof(StrictCorsOptions.Policies)}:{policy.Key}";
+                if (!options.Policies.ContainsKey(policy.Key) && !issues.Errors.Any(e => e.Path.Equals(path, StringComparison.OrdinalIgnoreCase) || e.Path.StartsWith(path + ":", StringComparison.OrdinalIgnoreCase)))
+                {
+                    issues.Error(path, "could not be read: check that every value has the documented type.");
+                }
+            }
+        }
+    }
+}
