@@ -8,7 +8,7 @@ namespace CorsKit.Testing;
 /// entries, default ports, trailing dots and slashes…). Shared by the property tests and the
 /// fuzz runner; deterministic for a given <see cref="Random"/> seed.
 /// </summary>
-internal static class HostileInputs
+public static class HostileInputs
 {
     public static readonly string[] Origins =
     [

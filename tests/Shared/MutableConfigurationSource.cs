@@ -4,7 +4,7 @@ using Microsoft.Extensions.Configuration;
 namespace CorsKit.Testing;
 
 /// <summary>A configuration source whose content a test replaces, raising a reload as a changed appsettings.json would.</summary>
-internal sealed class MutableConfigurationSource : IConfigurationSource
+public sealed class MutableConfigurationSource : IConfigurationSource
 {
     private readonly Provider _provider = new();
 

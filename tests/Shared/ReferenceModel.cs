@@ -9,7 +9,7 @@ namespace CorsKit.Testing;
 /// library (string splitting and System.Net instead of span walking and hash lookups), for
 /// property tests and the fuzz runner to compare the real implementation against.
 /// </summary>
-internal static class ReferenceModel
+public static class ReferenceModel
 {
     private const string DomainChars = "abcdefghijklmnopqrstuvwxyz0123456789-_";
     private const string TokenChars = "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";

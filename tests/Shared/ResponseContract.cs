@@ -6,7 +6,7 @@ namespace CorsKit.Testing;
 /// Reads the CORS contract of a response: every Access-Control-* header with its exact value,
 /// and the Vary tokens, so a test can assert all of it at once rather than one header.
 /// </summary>
-internal static class ResponseContract
+public static class ResponseContract
 {
     /// <summary>Every Access-Control-* response header, name to value (several lines joined by ", ").</summary>
     public static Dictionary<string, string> AccessControlHeaders(HttpResponseMessage response) =>

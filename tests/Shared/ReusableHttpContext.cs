@@ -19,7 +19,7 @@ public enum HeaderStore
 /// after the first time, and response-start callbacks are kept in a reused list and fired when
 /// the "response starts", as Kestrel does.
 /// </summary>
-internal sealed class ReusableHttpContext
+public sealed class ReusableHttpContext
 {
     private readonly HttpRequestFeature _request = new();
     private readonly ResponseFeature _response = new();

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 namespace CorsKit.Testing;
 
 /// <summary>Builders for in-memory test apps: TestServer, one reloadable configuration source, collected logs.</summary>
-internal static class TestHost
+public static class TestHost
 {
     /// <summary>
     /// A WebApplication builder on TestServer whose only configuration is <paramref name="json"/>

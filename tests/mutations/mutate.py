@@ -1,30 +1,73 @@
-# Breaks one CorsKit behaviour at a time (text replacements in src/), rebuilds, runs the tests
-# that cover it and reports whether they caught it (KILLED) or not (SURVIVED); always restores
-# the sources. Usage, from the repository root: python3 tests/mutations/mutate.py tests/mutations/browser-scenarios.json
-import subprocess, sys, json, os
-root=os.getcwd()+'/'
-muts=json.load(open(sys.argv[1]))
-results=[]
-for m in muts:
-    edits=m['edits']
-    backups={}
-    ok=True
-    for e in edits:
-        p=root+e['file']
-        s=backups.get(p) or open(p).read()
-        backups.setdefault(p, s)
-        cur=open(p).read()
-        if cur.count(e['old'])!=1:
-            print('MUTATION NOT APPLICABLE', m['name'], e['file'], cur.count(e['old'])); ok=False; break
-        open(p,'w').write(cur.replace(e['old'], e['new']))
-    if ok:
-        b=subprocess.run(['dotnet','build',root+m.get('project','tests/CorsKit.BrowserTests'),'-v','q','-nologo'],capture_output=True,text=True)
-        if b.returncode!=0:
-            print('BUILD FAILED', m['name']); print(b.stdout[-2000:]); res='build-failed'
-        else:
-            t=subprocess.run(['dotnet','test',root+m.get('project','tests/CorsKit.BrowserTests'),'--no-build','--filter',m['filter']],capture_output=True,text=True)
-            line=[l for l in t.stdout.splitlines() if 'Passed!' in l or 'Failed!' in l]
-            res=('KILLED (test failed)' if t.returncode!=0 else 'SURVIVED (test passed)') + ' ' + (line[-1].strip() if line else '')
-        results.append((m['name'],res)); print(m['name'],'=>',res, flush=True)
-    for p,s in backups.items(): open(p,'w').write(s)
-subprocess.run(['dotnet','build',root+'CorsKit.sln','-v','q','-nologo'],capture_output=True)
+#!/usr/bin/env python3
+"""Breaks one CorsKit behaviour at a time and checks that the tests covering it notice.
+
+Each mutation of the JSON file replaces text in the sources (every edit's "old" must occur
+exactly once), rebuilds, runs the tests named by its filter, and reports KILLED (a test failed)
+or SURVIVED. The sources are restored after every mutation, also when the run is interrupted.
+Exit code: 0 when every mutation applied and was killed; 1 otherwise (a mutation that no longer
+matches the source is an error, not a skip).
+
+Usage, from the repository root:
+    python3 tests/mutations/mutate.py tests/mutations/browser-scenarios.json [more.json ...]
+"""
+import json
+import os
+import subprocess
+import sys
+
+ROOT = os.getcwd()
+
+
+def apply(mutation):
+    """Applies every edit in memory first; returns the original texts, or raises if one does not match."""
+    originals, texts = {}, {}
+    for edit in mutation["edits"]:
+        path = os.path.join(ROOT, edit["file"])
+        text = texts.get(path) or open(path, encoding="utf-8").read()
+        originals.setdefault(path, text)
+        count = text.count(edit["old"])
+        if count != 1:
+            raise LookupError(f"{edit['file']}: the text to replace occurs {count} times, not once")
+        texts[path] = text.replace(edit["old"], edit["new"])
+    for path, text in texts.items():
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+    return originals
+
+
+def run(mutation):
+    project = os.path.join(ROOT, mutation.get("project", "tests/CorsKit.BrowserTests"))
+    build = subprocess.run(["dotnet", "build", project, "-v", "q", "-nologo"], capture_output=True, text=True)
+    if build.returncode != 0:
+        print(build.stdout[-2000:])
+        return "BUILD FAILED"
+    test = subprocess.run(["dotnet", "test", project, "--no-build", "--filter", mutation["filter"]], capture_output=True, text=True)
+    summary = [line.strip() for line in test.stdout.splitlines() if "Passed!" in line or "Failed!" in line]
+    verdict = "KILLED" if test.returncode != 0 else "SURVIVED"
+    return f"{verdict} {summary[-1] if summary else ''}".strip()
+
+
+def main(files):
+    failures = 0
+    for file in files:
+        for mutation in json.load(open(file, encoding="utf-8")):
+            originals = {}
+            try:
+                originals = apply(mutation)
+                result = run(mutation)
+            except LookupError as error:
+                result = f"NOT APPLICABLE ({error})"
+            finally:
+                for path, text in originals.items():
+                    with open(path, "w", encoding="utf-8") as f:
+                        f.write(text)
+            if not result.startswith("KILLED"):
+                failures += 1
+            print(f"{mutation['name']} => {result}", flush=True)
+    subprocess.run(["dotnet", "build", os.path.join(ROOT, "CorsKit.sln"), "-v", "q", "-nologo"], capture_output=True)
+    print(f"{failures} mutation(s) not killed" if failures else "every mutation was killed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
