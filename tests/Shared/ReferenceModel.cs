@@ -80,7 +80,7 @@ public static class ReferenceModel
         return port is null || IsCanonicalPort(port, scheme);
     }
 
-    /// <summary>DESIGN.md's pattern definition: one or more labels, ".", the domain; same scheme and port.</summary>
+    /// <summary>The pattern definition of ARCHITECTURE.md's invariants: one or more labels, ".", the domain; same scheme and port.</summary>
     public static bool PatternMatches(string scheme, string domain, int port, string origin)
     {
         var portText = port < 0 ? string.Empty : ":" + port.ToString(CultureInfo.InvariantCulture);

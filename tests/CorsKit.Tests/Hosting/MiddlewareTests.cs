@@ -4,7 +4,7 @@ using static CorsKit.Testing.ResponseContract;
 
 namespace CorsKit.Tests.Hosting;
 
-/// <summary>The request semantics of DESIGN.md through a real pipeline, each asserting the whole response contract.</summary>
+/// <summary>The request semantics of README's "What CorsKit answers" through a real pipeline, each asserting the whole response contract.</summary>
 public sealed class MiddlewareTests : IAsyncLifetime
 {
     public const string WebPolicy = """
