@@ -72,6 +72,10 @@ dotnet restore --packages "$work/packages" -v q
 grep -q "\"CorsKit/$version\"" obj/project.assets.json
 grep -q '"type": "package"' obj/project.assets.json
 echo "restored CorsKit $version as a package"
+# Editors complete and validate appsettings.json from the schema segment the package's build targets contribute.
+dotnet msbuild -getItem:JsonSchemaSegment -nologo | grep -q "ConfigurationSchema.json" \
+  || { echo "FAIL: the package's build targets contribute no JsonSchemaSegment"; exit 1; }
+echo "the package contributes its ConfigurationSchema.json as a JsonSchemaSegment"
 dotnet build --no-restore -c Release -v q -nologo
 
 echo "== start on http://127.0.0.1:$port"

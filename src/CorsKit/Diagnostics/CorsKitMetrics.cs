@@ -12,8 +12,8 @@ namespace CorsKit.Diagnostics;
 /// </summary>
 internal sealed class CorsKitMetrics
 {
-    public const string MeterName = "CorsKit";
-    public const string RequestsCounter = "corskit.requests";
+    public const string MeterName = CorsKitMeter.Name;
+    public const string RequestsCounter = CorsKitMeter.RequestsCounter;
 
     private readonly Counter<long> _requests;
 

@@ -1,0 +1,17 @@
+namespace CorsKit;
+
+/// <summary>
+/// The names CorsKit publishes its metrics under, for OpenTelemetry and <c>dotnet-counters</c>,
+/// e.g. <c>builder.Services.AddOpenTelemetry().WithMetrics(m =&gt; m.AddMeter(CorsKitMeter.Name))</c>.
+/// </summary>
+public static class CorsKitMeter
+{
+    /// <summary>The meter's name.</summary>
+    public const string Name = "CorsKit";
+
+    /// <summary>
+    /// The counter of requests CorsKit saw, tagged <c>cors.kind</c>, <c>cors.result</c>,
+    /// <c>cors.policy</c> and <c>cors.reason</c> (never the origin).
+    /// </summary>
+    public const string RequestsCounter = "corskit.requests";
+}

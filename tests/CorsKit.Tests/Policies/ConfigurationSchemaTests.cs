@@ -1,0 +1,63 @@
+using System.Reflection;
+using System.Text.Json.Nodes;
+
+namespace CorsKit.Tests.Policies;
+
+/// <summary>
+/// The JSON schema the package contributes to editors (ConfigurationSchema.json) describes exactly
+/// the options types: every setting, with its JSON type and default, and nothing else.
+/// </summary>
+public class ConfigurationSchemaTests
+{
+    private static readonly JsonNode Schema = JsonNode.Parse(File.ReadAllText(
+        Path.Combine(AppContext.BaseDirectory, "../../../../../src/CorsKit/ConfigurationSchema.json")))!;
+
+    [Fact]
+    public void The_Cors_section_lists_every_setting_of_StrictCorsOptions_with_its_type_and_default()
+    {
+        var section = Schema["properties"]!["Cors"]!;
+
+        AssertDescribes(section, typeof(StrictCorsOptions), new StrictCorsOptions());
+        section["properties"]!["Policies"]!["additionalProperties"]!["$ref"]!.GetValue<string>().Should().Be("#/definitions/CorsKitPolicy");
+    }
+
+    [Fact]
+    public void A_policy_lists_every_setting_of_StrictCorsPolicyOptions_with_its_type_and_default()
+    {
+        var policy = Schema["definitions"]!["CorsKitPolicy"]!;
+
+        AssertDescribes(policy, typeof(StrictCorsPolicyOptions), new StrictCorsPolicyOptions());
+        policy["required"]!.AsArray().Select(n => n!.GetValue<string>()).Should().Equal(nameof(StrictCorsPolicyOptions.Origins));
+    }
+
+    private static void AssertDescribes(JsonNode schema, Type options, object defaults)
+    {
+        schema["additionalProperties"]!.GetValue<bool>().Should().BeFalse("unknown keys are errors at startup");
+        var described = schema["properties"]!.AsObject();
+        var settings = options.GetProperties(BindingFlags.Public | BindingFlags.Instance);
+
+        described.Select(p => p.Key).Should().BeEquivalentTo(settings.Select(p => p.Name));
+        foreach (var setting in settings)
+        {
+            var entry = described[setting.Name]!;
+            entry["description"]!.GetValue<string>().Should().NotBeNullOrWhiteSpace(setting.Name);
+            entry["type"]!.GetValue<string>().Should().Be(JsonType(setting.PropertyType), setting.Name);
+            if (entry["default"] is { } documented)
+            {
+                var actual = setting.GetValue(defaults);
+                documented.ToJsonString().Should().Be(JsonValue.Create(actual)!.ToJsonString(), "the default of {0}", setting.Name);
+            }
+        }
+    }
+
+    private static string JsonType(Type type) =>
+        (Nullable.GetUnderlyingType(type) ?? type) switch
+        {
+            var t when t == typeof(bool) => "boolean",
+            var t when t == typeof(int) => "integer",
+            var t when t == typeof(string) => "string",
+            var t when t == typeof(IList<string>) => "array",
+            var t when t == typeof(IDictionary<string, StrictCorsPolicyOptions>) => "object",
+            var t => throw new InvalidOperationException($"No JSON type for {t}: describe it in ConfigurationSchema.json and here."),
+        };
+}
