@@ -15,7 +15,8 @@ internal readonly struct GuardRequest(
     string scheme,
     StringValues host,
     StringValues contentType,
-    bool hasCookies)
+    bool hasCookies,
+    bool isUpgrade = false)
 {
     public string Method { get; } = method;
 
@@ -39,6 +40,12 @@ internal readonly struct GuardRequest(
 
     /// <summary>Whether the request carries cookies: the browser sent the user's credentials along.</summary>
     public bool HasCookies { get; } = hasCookies;
+
+    /// <summary>
+    /// Whether the request asks for a protocol upgrade (an HTTP/1.1 WebSocket handshake, a GET
+    /// with <c>Upgrade</c>): judged as an unsafe request, as the HTTP/2 handshake (CONNECT) is.
+    /// </summary>
+    public bool IsUpgrade { get; } = isUpgrade;
 }
 
 /// <summary>
@@ -98,7 +105,7 @@ internal static class CrossOriginGuard
     /// </summary>
     public static CorsDecision Evaluate(CompiledPolicy policy, CorsDecision decision, in GuardRequest request, bool acceptsCrossOriginFormPosts)
     {
-        if (!Judges(request.Method, request.HasBody, request.EndpointMethods))
+        if (!request.IsUpgrade && !Judges(request.Method, request.HasBody, request.EndpointMethods))
         {
             return decision;
         }

@@ -5,19 +5,21 @@ using CorsKit.Fetch;
 using CorsKit.Hosting.Configuration;
 using CorsKit.Hosting.Endpoints;
 using CorsKit.Policies;
+using ICorsMetadata = Microsoft.AspNetCore.Cors.Infrastructure.ICorsMetadata;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
+using Microsoft.Net.Http.Headers;
 
 namespace CorsKit.Hosting.Middleware;
 
 /// <summary>
 /// The thin adapter between ASP.NET Core and <see cref="CorsEngine"/>. Preflights and requests
 /// blocked by the CSRF guard are answered here without reaching the endpoint. Every other
-/// request gets its CORS headers before the endpoint runs (so the endpoint may still change
-/// them), and a response-start callback adds <c>Vary: Origin</c> and restores the CORS headers
-/// if an endpoint or an error handler cleared them.
+/// request gets its CORS headers and <c>Vary</c> before the endpoint runs (so the endpoint may
+/// still change them, and caches after CorsKit see them), and for an allowed request a
+/// response-start callback restores them if an endpoint or an error handler cleared them.
 /// </summary>
 internal sealed class StrictCorsMiddleware
 {
@@ -27,7 +29,7 @@ internal sealed class StrictCorsMiddleware
     private readonly RemoteAuthenticationCallbacks _callbacks;
     private readonly bool _explainDenials;
     private readonly ILogger _logger;
-    private readonly Func<object, Task> _addVary;
+    private int _frameworkCorsReported;
 
     /// <summary>
     /// The response-start callback of each compiled policy, created on first use, so that
@@ -56,7 +58,6 @@ internal sealed class StrictCorsMiddleware
         _callbacks = callbacks;
         _explainDenials = explainDenials;
         _logger = logger;
-        _addVary = AddVary;
         _createRestoreCallback = policy => new RestoreCorsHeaders(policy, logger).OnResponseStarting;
     }
 
@@ -65,10 +66,16 @@ internal sealed class StrictCorsMiddleware
         var policies = _store.Current;
         var endpoint = context.GetEndpoint();
         var metadata = EndpointPolicies.MetadataOf(endpoint);
-        var policy = EndpointPolicies.Resolve(policies, metadata);
         var request = context.Request;
+        var response = context.Response;
+        if (response.StatusCode >= StatusCodes.Status400BadRequest && ReExecution.IsReExecuted(context))
+        {
+            return ContinueReExecuted(context, metadata);
+        }
+
+        var policy = EndpointPolicies.Resolve(policies, metadata);
         var origin = request.Headers.Origin;
-        var onResponseStarting = _addVary;
+        Func<object, Task>? onResponseStarting = null;
 
         // Whether the CSRF guard judges the request: then its answer depends on the origin.
         bool judged;
@@ -76,7 +83,7 @@ internal sealed class StrictCorsMiddleware
         {
             // Browsers send Origin with every request but GET and HEAD, so without it only an
             // unsafe method can be a browser's cross-site request (told by Fetch Metadata).
-            judged = policies.BlockCrossOriginUnsafeRequests && !HttpMethodRules.IsSafe(request.Method);
+            judged = policies.BlockCrossOriginUnsafeRequests && (!HttpMethodRules.IsSafe(request.Method) || IsUpgrade(request));
             if (judged && Blocks(context, endpoint, endpointMethods: null, policy, CorsDecision.NotCors) is { } blocked)
             {
                 return AnswerBlocked(context, policy, blocked, origin);
@@ -86,9 +93,17 @@ internal sealed class StrictCorsMiddleware
         }
         else
         {
-            if (request.Method == HttpMethods.Options && request.Headers.AccessControlRequestMethod is { Count: > 0 } requestMethod)
+            // Routing takes OPTIONS in any case, with Origin and Access-Control-Request-Method, for
+            // a preflight and selects the endpoint of the method it names: such a request is
+            // answered here, never run, whatever the case of its method.
+            if (HttpMethods.IsOptions(request.Method) && request.Headers.AccessControlRequestMethod is { Count: > 0 } requestMethod)
             {
                 return AnswerPreflight(context, policy, origin, requestMethod);
+            }
+
+            if (response.Headers.AccessControlAllowOrigin.Count > 0 || ForeignCorsMarker(context, metadata))
+            {
+                FrameworkCorsRanFirst(context);
             }
 
             var decision = CorsEngine.EvaluateActual(policy, origin);
@@ -97,7 +112,7 @@ internal sealed class StrictCorsMiddleware
             {
                 // The guard never blocks an allowed origin of a policy with credentials, and the
                 // answer already varies by origin: the request's body and endpoint are not read.
-                judged = policies.BlockCrossOriginUnsafeRequests && !HttpMethodRules.IsSafe(request.Method);
+                judged = policies.BlockCrossOriginUnsafeRequests && (!HttpMethodRules.IsSafe(request.Method) || IsUpgrade(request));
             }
             else
             {
@@ -105,6 +120,7 @@ internal sealed class StrictCorsMiddleware
                 // The body is read only where it can matter (CrossOriginGuard.Judges).
                 judged = policies.BlockCrossOriginUnsafeRequests
                     && (CrossOriginGuard.JudgesMethod(request.Method, endpointMethods)
+                        || IsUpgrade(request)
                         || (CrossOriginGuard.BodyCanBeARewrittenWrite(endpointMethods) && HasBody(request)));
             }
 
@@ -116,7 +132,7 @@ internal sealed class StrictCorsMiddleware
             _metrics.Record(decision, policy.Name);
             if (decision.IsAllowed)
             {
-                CorsResponseWriter.WriteAllowed(context.Response.Headers, policy, origin);
+                CorsResponseWriter.WriteAllowed(response.Headers, policy, origin);
                 onResponseStarting = _restoreCallbacks.TryGetValue(policy, out var restore) ? restore : _restoreCallbacks.GetValue(policy, _createRestoreCallback);
                 if (!policy.AllowCredentials && _logger.IsEnabled(LogLevel.Debug) && request.Headers.Cookie.Count > 0)
                 {
@@ -129,23 +145,83 @@ internal sealed class StrictCorsMiddleware
             }
         }
 
-        if (metadata is not null)
-        {
-            // The framework's endpoint middleware refuses to run an endpoint with CORS metadata
-            // unless a CORS middleware says it has seen it.
-            context.Items[EndpointPolicies.CorsMiddlewareInvokedKey] = EndpointPolicies.CorsMiddlewareInvokedValue;
-        }
-
+        MarkCorsMiddlewareInvoked(context, metadata);
         if (policy.VariesByOrigin || judged)
         {
-            // The state is the context itself and the delegates are cached (which one, and for an
-            // allowed request its policy, tells what was decided), so registering allocates nothing
-            // on servers that reuse their callback list, as Kestrel does per connection.
-            context.Response.OnStarting(onResponseStarting, context);
+            // Vary goes on before the endpoint and before any cache after CorsKit takes its
+            // snapshot or computes its key, so that caches never hand one origin's answer to another.
+            VaryHeader.Origin.AddTo(response.Headers);
+            if (onResponseStarting is not null)
+            {
+                // An allowed request's headers are put back if an error handler clears them. The
+                // state is the context and the delegate is cached per policy, so registering
+                // allocates nothing on servers that reuse their callback list, as Kestrel does.
+                response.OnStarting(onResponseStarting, context);
+            }
         }
 
         return _next(context);
     }
+
+    /// <summary>
+    /// An exception handler or status-code pages run the pipeline again for the same request: the
+    /// first pass's decision stands (no second guard or preflight evaluation, nothing counted or
+    /// logged twice). Only what the handler's clearing took is put back: Vary (the headers of an
+    /// allowed request are restored by the first pass's response-start callback) and the marker
+    /// the endpoint middleware looks for.
+    /// </summary>
+    private Task ContinueReExecuted(HttpContext context, ICorsMetadata? metadata)
+    {
+        VaryHeader.Origin.AddTo(context.Response.Headers);
+        MarkCorsMiddlewareInvoked(context, metadata);
+        return _next(context);
+    }
+
+    /// <summary>
+    /// The framework's endpoint middleware refuses to run an endpoint with CORS metadata unless a
+    /// CORS middleware says it has seen it.
+    /// </summary>
+    private static void MarkCorsMiddlewareInvoked(HttpContext context, ICorsMetadata? metadata)
+    {
+        if (metadata is not null)
+        {
+            context.Items[EndpointPolicies.CorsMiddlewareInvokedKey] = EndpointPolicies.CorsMiddlewareInvokedValue;
+        }
+    }
+
+    /// <summary>
+    /// Whether the framework's CORS middleware saw this endpoint before CorsKit: it leaves the same
+    /// marker with a value of its own. Items is read only when the endpoint has CORS metadata,
+    /// where CorsKit writes it anyway.
+    /// </summary>
+    private static bool ForeignCorsMarker(HttpContext context, ICorsMetadata? metadata) =>
+        metadata is not null
+        && context.Items.TryGetValue(EndpointPolicies.CorsMiddlewareInvokedKey, out var marker)
+        && !ReferenceEquals(marker, EndpointPolicies.CorsMiddlewareInvokedValue);
+
+    /// <summary>
+    /// Another CORS middleware (the framework's <c>UseCors()</c>) ran before CorsKit: its headers
+    /// are taken off, so that CorsKit's policy alone decides what this origin may read, and the
+    /// misassembly is logged as an error once.
+    /// </summary>
+    private void FrameworkCorsRanFirst(HttpContext context)
+    {
+        var headers = context.Response.Headers;
+        headers.Remove(HeaderNames.AccessControlAllowOrigin);
+        headers.Remove(HeaderNames.AccessControlAllowCredentials);
+        headers.Remove(HeaderNames.AccessControlExposeHeaders);
+        if (Interlocked.Exchange(ref _frameworkCorsReported, 1) == 0)
+        {
+            CorsKitLog.FrameworkCorsRanFirst(_logger, context.GetEndpoint()?.DisplayName ?? context.Request.Path.ToString());
+        }
+    }
+
+    /// <summary>
+    /// A protocol upgrade: an HTTP/1.1 WebSocket handshake is a GET with <c>Upgrade</c>, which
+    /// pages cannot set. It is judged as an unsafe request, as the HTTP/2 and HTTP/3 handshake
+    /// (an extended CONNECT) is: cookies ride on handshakes and CORS does not apply to them.
+    /// </summary>
+    private static bool IsUpgrade(HttpRequest request) => request.Headers.Upgrade.Count > 0;
 
     /// <summary>
     /// Whether the request says it carries a body. Its content type is enough: a method override
@@ -201,26 +277,10 @@ internal sealed class StrictCorsMiddleware
             request.Scheme,
             headers.Host,
             headers.ContentType,
-            headers.Cookie.Count > 0);
+            headers.Cookie.Count > 0,
+            IsUpgrade(request));
         var acceptsFormPosts = endpoint?.Metadata.GetMetadata<AllowCrossOriginFormPostsAttribute>() is not null || _callbacks.Contains(request.Path);
         var verdict = CrossOriginGuard.Evaluate(policy, decision, guardRequest, acceptsFormPosts);
         return verdict.Result == CorsResult.Blocked ? verdict : null;
-    }
-
-    /// <summary>Runs as the response starts: adds Vary: Origin to whatever Vary the endpoint left.</summary>
-    private Task AddVary(object state)
-    {
-        try
-        {
-            VaryHeader.Origin.AddTo(((HttpContext)state).Response.Headers);
-        }
-#pragma warning disable CA1031 // A failure here must not turn the endpoint's response into a broken one.
-        catch (Exception exception)
-#pragma warning restore CA1031
-        {
-            CorsKitLog.ApplyHeadersFailed(_logger, exception);
-        }
-
-        return Task.CompletedTask;
     }
 }
