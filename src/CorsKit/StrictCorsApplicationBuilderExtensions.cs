@@ -29,6 +29,7 @@ public static class StrictCorsApplicationBuilderExtensions
         ArgumentNullException.ThrowIfNull(app);
         var store = app.ApplicationServices.GetService<CorsPolicyStore>()
             ?? throw new InvalidOperationException("UseStrictCors() requires builder.Services.AddStrictCors() to be called first.");
+        app.ApplicationServices.GetRequiredService<PipelineCheck>().UseStrictCorsCalled(app);
         var logger = app.ApplicationServices.GetRequiredService<ILogger<StrictCorsMiddleware>>();
         var metrics = app.ApplicationServices.GetRequiredService<CorsKitMetrics>();
         var explainDenials = app.ApplicationServices.GetService<IHostEnvironment>()?.IsDevelopment() == true;
@@ -38,7 +39,19 @@ public static class StrictCorsApplicationBuilderExtensions
             // The pipeline is being built: every UseX() call has been made and endpoints are known.
             var endpoints = app.ApplicationServices.GetService<EndpointDataSource>();
             var routingAfter = !routingBefore && app.Properties.ContainsKey(EndpointRouteBuilderKey);
-            StartupEndpointCheck.Run(endpoints?.Endpoints ?? [], store, routingAfter, logger);
+            var frameworkPolicies = PipelineCheck.FrameworkCorsPolicies(app.ApplicationServices);
+            string[] pipelineErrors = frameworkPolicies.Count == 0 ? [] :
+            [
+                $"The framework's CORS is configured next to CorsKit (policies {string.Join(", ", frameworkPolicies.Select(p => $"'{p}'"))} in services.AddCors(...)). "
+                + "Whichever of app.UseCors() and app.UseStrictCors() runs first answers every preflight, so either CorsKit's checks are bypassed or the framework's origins get access CorsKit does not grant. "
+                + $"Remove services.AddCors(...) and app.UseCors(), and move the policies to {store.RootPath}:Policies (docs/migrating-from-microsoft-cors.md).",
+            ];
+            StartupEndpointCheck.Run(endpoints?.Endpoints ?? [], store, routingAfter, pipelineErrors, logger);
+            if (endpoints is not null)
+            {
+                StartupEndpointCheck.Watch(endpoints, store, logger);
+            }
+
             var callbacks = RemoteAuthenticationCallbacks.Discover(app.ApplicationServices, logger);
             return new StrictCorsMiddleware(next, store, metrics, callbacks, explainDenials, logger).InvokeAsync;
         });

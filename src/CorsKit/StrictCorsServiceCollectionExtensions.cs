@@ -1,6 +1,9 @@
 using CorsKit;
 using CorsKit.Diagnostics;
 using CorsKit.Hosting.Configuration;
+using CorsKit.Hosting.Middleware;
+using Microsoft.AspNetCore.Cors.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -51,6 +54,16 @@ public static class StrictCorsServiceCollectionExtensions
 
     private static IServiceCollection AddStrictCorsCore(this IServiceCollection services)
     {
+        if (!services.Any(d => d.ServiceType == typeof(PipelineCheck)))
+        {
+            // One instance: UseStrictCors() reports to it, and as a startup filter it checks the call came.
+            services.AddSingleton<PipelineCheck>();
+            services.AddSingleton<IStartupFilter>(sp => sp.GetRequiredService<PipelineCheck>());
+            // The framework's CORS middleware, if an app still uses it, writes no header (AddCors
+            // adds its own service only if none is registered).
+            services.Replace(ServiceDescriptor.Transient<ICorsService, FrameworkCorsService>());
+        }
+
         services.TryAddSingleton<CorsPolicyStore>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();

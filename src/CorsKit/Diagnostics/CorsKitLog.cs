@@ -96,14 +96,18 @@ internal static partial class CorsKitLog
         Message = "CorsKit could not read the callback paths of the authentication scheme '{Scheme}', so cross-site form posts to them stay blocked.")]
     public static partial void RemoteAuthenticationCallbacksUnreadable(ILogger logger, string scheme, Exception exception);
 
-    [LoggerMessage(EventId = 1008, EventName = "FrameworkCorsRanFirst", Level = LogLevel.Error,
-        Message = "The framework's CORS middleware (app.UseCors()) ran before CorsKit on a request to '{Endpoint}': it answers every preflight before CorsKit sees it and grants the origins of its own policies. "
-            + "CorsKit removed its headers from this response and applies its own policy. Remove app.UseCors() and services.AddCors(...), and move their policies to the Cors:Policies section. Logged once.")]
-    public static partial void FrameworkCorsRanFirst(ILogger logger, string endpoint);
+    [LoggerMessage(EventId = 1008, EventName = "FrameworkCorsUsed", Level = LogLevel.Error,
+        Message = "The framework's CORS middleware (app.UseCors()) evaluated a request to '{Path}' next to CorsKit. Whichever runs first answers every preflight, so CorsKit keeps it from writing any CORS header: "
+            + "its preflights fail and its policies grant nothing. Remove app.UseCors() and services.AddCors(...), and move their policies to the Cors:Policies section. Logged once.")]
+    public static partial void FrameworkCorsUsed(ILogger logger, string path);
 
     [LoggerMessage(EventId = 1009, EventName = "EndpointPolicyProblem", Level = LogLevel.Error,
         Message = "An endpoint added after startup has a CORS problem, and CorsKit denies it every cross-origin access until it is fixed: {Problem}")]
     public static partial void EndpointPolicyProblem(ILogger logger, string problem);
+
+    [LoggerMessage(EventId = 1010, EventName = "CorsHeadersBeforeCorsKit", Level = LogLevel.Error,
+        Message = "Access-Control-* headers were already on the response to a request to '{Path}' when CorsKit ran: another CORS middleware runs before it. CorsKit removed them and applies its own policy; remove the other middleware. Logged once.")]
+    public static partial void CorsHeadersBeforeCorsKit(ILogger logger, string path);
 
     [LoggerMessage(EventId = 2001, EventName = "OriginNotAllowed", Level = LogLevel.Debug, SkipEnabledCheck = true,
         Message = "{Kind} from origin '{Origin}' denied: policy '{Policy}' does not allow this origin.")]

@@ -29,7 +29,7 @@ internal sealed class StrictCorsMiddleware
     private readonly RemoteAuthenticationCallbacks _callbacks;
     private readonly bool _explainDenials;
     private readonly ILogger _logger;
-    private int _frameworkCorsReported;
+    private int _otherCorsReported;
 
     /// <summary>
     /// The response-start callback of each compiled policy, created on first use, so that
@@ -101,9 +101,9 @@ internal sealed class StrictCorsMiddleware
                 return AnswerPreflight(context, policy, origin, requestMethod);
             }
 
-            if (response.Headers.AccessControlAllowOrigin.Count > 0 || ForeignCorsMarker(context, metadata))
+            if (response.Headers.AccessControlAllowOrigin.Count > 0)
             {
-                FrameworkCorsRanFirst(context);
+                RemoveHeadersOfAnotherMiddleware(context);
             }
 
             var decision = CorsEngine.EvaluateActual(policy, origin);
@@ -190,29 +190,20 @@ internal sealed class StrictCorsMiddleware
     }
 
     /// <summary>
-    /// Whether the framework's CORS middleware saw this endpoint before CorsKit: it leaves the same
-    /// marker with a value of its own. Items is read only when the endpoint has CORS metadata,
-    /// where CorsKit writes it anyway.
+    /// Something before CorsKit wrote CORS headers (a CORS middleware of the app's own): they are
+    /// taken off, so that CorsKit's policy alone decides what this origin may read, and the
+    /// misassembly is logged as an error once. (The framework's middleware writes its headers
+    /// only as the response starts; <see cref="FrameworkCorsService"/> keeps it from writing them.)
     /// </summary>
-    private static bool ForeignCorsMarker(HttpContext context, ICorsMetadata? metadata) =>
-        metadata is not null
-        && context.Items.TryGetValue(EndpointPolicies.CorsMiddlewareInvokedKey, out var marker)
-        && !ReferenceEquals(marker, EndpointPolicies.CorsMiddlewareInvokedValue);
-
-    /// <summary>
-    /// Another CORS middleware (the framework's <c>UseCors()</c>) ran before CorsKit: its headers
-    /// are taken off, so that CorsKit's policy alone decides what this origin may read, and the
-    /// misassembly is logged as an error once.
-    /// </summary>
-    private void FrameworkCorsRanFirst(HttpContext context)
+    private void RemoveHeadersOfAnotherMiddleware(HttpContext context)
     {
         var headers = context.Response.Headers;
         headers.Remove(HeaderNames.AccessControlAllowOrigin);
         headers.Remove(HeaderNames.AccessControlAllowCredentials);
         headers.Remove(HeaderNames.AccessControlExposeHeaders);
-        if (Interlocked.Exchange(ref _frameworkCorsReported, 1) == 0)
+        if (Interlocked.Exchange(ref _otherCorsReported, 1) == 0)
         {
-            CorsKitLog.FrameworkCorsRanFirst(_logger, context.GetEndpoint()?.DisplayName ?? context.Request.Path.ToString());
+            CorsKitLog.CorsHeadersBeforeCorsKit(_logger, context.Request.Path.ToString());
         }
     }
 

@@ -1,0 +1,115 @@
+using System.Collections;
+using System.Reflection;
+using CorsKit.Diagnostics;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Cors.Infrastructure;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CorsKit.Hosting.Middleware;
+
+/// <summary>
+/// Stops an app whose pipeline is assembled so that CorsKit cannot protect it: registered but
+/// never used, placed after authentication or authorization, or next to the framework's CORS
+/// with policies of its own. <c>UseStrictCors()</c> reports its call here; as a startup filter,
+/// this checks, once the app's pipeline is assembled and before the server starts, that it came.
+/// </summary>
+internal sealed class PipelineCheck : IStartupFilter
+{
+    /// <summary>Set by <c>UseAuthentication()</c> and <c>UseAuthorization()</c> on the builder they are called on.</summary>
+    private static readonly string[] AuthMarkers = ["__AuthenticationMiddlewareSet", "__AuthorizationMiddlewareSet"];
+
+    private const string WriteInstead = "Write: app.UseStrictCors(); app.UseAuthentication(); app.UseAuthorization(); (see README, Pipeline placement).";
+
+    private IApplicationBuilder? _usedOn;
+    private int _frameworkCorsReported;
+
+    /// <summary>
+    /// Called by <c>UseStrictCors()</c>: fails at once if authentication or authorization was
+    /// added to the same pipeline before.
+    /// </summary>
+    public void UseStrictCorsCalled(IApplicationBuilder app)
+    {
+        var before = AuthMarkers.Where(app.Properties.ContainsKey).ToList();
+        if (before.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"app.UseStrictCors() is called after {Describe(before)}: their answers to cross-origin requests (a 401 or 403, a login redirect) would go out without "
+                + $"CORS headers, so the page sees a CORS error instead of the status, and preflights to protected endpoints would be refused. {WriteInstead}");
+        }
+
+        _usedOn ??= app;
+    }
+
+    public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+    {
+        // With WebApplication the app's own middlewares are on a builder of their own, already
+        // assembled when this runs; the builder here is the host's, which wraps it.
+        var appBuilder = _usedOn;
+        var authorizationCalled = appBuilder?.Properties.ContainsKey(AuthMarkers[1]) == true;
+        next(app);
+        if (_usedOn is null)
+        {
+            throw new InvalidOperationException(
+                "CorsKit is registered (services.AddStrictCors()) but app.UseStrictCors() is never called: no response gets CORS headers and the CSRF guard is off. "
+                + "Add app.UseStrictCors() after routing and before app.UseAuthentication(), app.UseAuthorization() and the endpoints (see README, Pipeline placement).");
+        }
+
+        if (appBuilder is not null && !ReferenceEquals(appBuilder, app)
+            && !authorizationCalled && appBuilder.Properties.ContainsKey(AuthMarkers[1])
+            && app.ApplicationServices.GetService<EndpointDataSource>()?.Endpoints.FirstOrDefault(RequiresAuthorization) is { } protectedEndpoint)
+        {
+            // WebApplication adds UseAuthorization() itself, ahead of the app's middlewares, when
+            // authorization services are registered (MVC registers them) and the app does not call
+            // it. That matters once an endpoint requires authorization: its 401s and 403s, and the
+            // refused preflights, go out before CorsKit runs.
+            throw new InvalidOperationException(
+                $"WebApplication adds app.UseAuthorization() ahead of app.UseStrictCors(), because the app does not call it, and endpoint '{protectedEndpoint.DisplayName}' requires authorization: "
+                + $"its answers to cross-origin requests would go out without CORS headers. Call it yourself, after CorsKit. {WriteInstead}");
+        }
+    };
+
+    /// <summary>
+    /// The policies configured for the framework's CORS middleware, which would answer preflights
+    /// and grant origins next to CorsKit. MVC registers the framework's CORS services on its own,
+    /// so only configured policies tell that an app uses it.
+    /// </summary>
+    public static IReadOnlyList<string> FrameworkCorsPolicies(IServiceProvider services)
+    {
+        if (services.GetService<IOptions<CorsOptions>>()?.Value is not { } options)
+        {
+            return [];
+        }
+
+        // The framework lists its policies only in an internal dictionary; its default policy is
+        // found through the public API whatever happens to that.
+        var names = typeof(CorsOptions).GetProperty("PolicyMap", BindingFlags.Instance | BindingFlags.NonPublic)?.GetValue(options) is IDictionary map
+            ? map.Keys.Cast<string>().ToList()
+            : [];
+        if (names.Count == 0 && options.GetPolicy(options.DefaultPolicyName) is not null)
+        {
+            names.Add(options.DefaultPolicyName);
+        }
+
+        return names;
+    }
+
+    /// <summary>Logs, once per app, that the framework's CORS middleware runs next to CorsKit.</summary>
+    public void FrameworkCorsUsed(ILogger logger, PathString path)
+    {
+        if (Interlocked.Exchange(ref _frameworkCorsReported, 1) == 0)
+        {
+            CorsKitLog.FrameworkCorsUsed(logger, path.ToString());
+        }
+    }
+
+    private static bool RequiresAuthorization(Endpoint endpoint) =>
+        endpoint.Metadata.GetMetadata<IAuthorizeData>() is not null || endpoint.Metadata.GetMetadata<AuthorizationPolicy>() is not null;
+
+    private static string Describe(List<string> markers) => string.Join(" and ", markers.Select(m => m == AuthMarkers[0] ? "app.UseAuthentication()" : "app.UseAuthorization()"));
+}
