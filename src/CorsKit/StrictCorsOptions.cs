@@ -6,6 +6,9 @@ namespace CorsKit;
 /// </summary>
 public sealed class StrictCorsOptions
 {
+    /// <summary>The names <see cref="AddPolicy"/> added, as written; configuration binding never adds to it.</summary>
+    private readonly Dictionary<string, string> _namesAddedInCode = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>
     /// The name of the policy applied to every endpoint that names none (with
     /// <c>.RequireStrictCors</c>, <c>[StrictCors]</c> or the framework's <c>[EnableCors]</c>). When
@@ -30,7 +33,13 @@ public sealed class StrictCorsOptions
     /// </summary>
     public int MaxOriginLength { get; set; } = Origins.OriginMatcher.DefaultMaxOriginLength;
 
-    /// <summary>Adds (or replaces) the policy <paramref name="name"/>.</summary>
+    /// <summary>
+    /// Each time <see cref="AddPolicy"/> named a policy it had already added (names are
+    /// case-insensitive): the name written first and the one written again. Validation refuses them.
+    /// </summary>
+    internal List<(string Earlier, string Later)> RepeatedPolicyNames { get; } = [];
+
+    /// <summary>Adds the policy <paramref name="name"/>; adding a name twice is refused when the options are validated.</summary>
     /// <param name="name">The policy's name, referenced by <see cref="DefaultPolicy"/> and by endpoints.</param>
     /// <param name="configure">Describes the policy.</param>
     /// <returns>These options, for chaining.</returns>
@@ -40,6 +49,12 @@ public sealed class StrictCorsOptions
         ArgumentNullException.ThrowIfNull(configure);
         var policy = new StrictCorsPolicyOptions();
         configure(new StrictCorsPolicyBuilder(policy));
+        if (_namesAddedInCode.TryGetValue(name, out var earlier) && Policies.ContainsKey(name))
+        {
+            RepeatedPolicyNames.Add((earlier, name));
+        }
+
+        _namesAddedInCode[name] = name;
         Policies[name] = policy;
         return this;
     }

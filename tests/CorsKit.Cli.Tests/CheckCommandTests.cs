@@ -52,6 +52,36 @@ public sealed class CheckCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task A_default_policy_written_as_a_list_fails_with_what_to_write()
+    {
+        var file = Write("""{ "Cors": { "DefaultPolicy": [ "web" ], "Policies": { "web": { "Origins": [ "https://app.example.com" ] } } } }""");
+
+        var (exitCode, output) = await Cli.RunAsync("check", file);
+
+        exitCode.Should().Be(1);
+        output.Should().Contain("error: Cors:DefaultPolicy: must be one policy name, not a list: write \"DefaultPolicy\": \"web\".")
+            .And.Contain("1 error(s), 0 warning(s). The app would refuse to start");
+    }
+
+    [Fact]
+    public async Task A_value_of_the_wrong_type_hides_no_other_error()
+    {
+        var file = Write("""
+            { "Cors": { "DefaultPolicy": "nope", "Policies": {
+                "web": { "Origins": [ "https://app.example.com" ], "AllowCredentials": "yes" },
+                "api": { "Origins": [ "null" ] } } } }
+            """);
+
+        var (exitCode, output) = await Cli.RunAsync("check", file);
+
+        exitCode.Should().Be(1);
+        output.Should().Contain("error: Cors:Policies:web:AllowCredentials: 'yes' is not a boolean: write true or false.")
+            .And.Contain("error: Cors:Policies:api:Origins:0: 'null' can never be allowed")
+            .And.Contain("error: Cors:DefaultPolicy: names the policy 'nope'")
+            .And.Contain("3 error(s), 0 warning(s).");
+    }
+
+    [Fact]
     public async Task Another_section_can_be_checked_and_paths_name_it()
     {
         var file = Write("""{ "Security": { "Cors": { "Policies": { "web": { "Origins": [ "*" ], "AllowCredentials": true } } } } }""");

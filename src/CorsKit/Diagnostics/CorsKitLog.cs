@@ -96,6 +96,11 @@ internal static partial class CorsKitLog
         Message = "CorsKit could not read the callback paths of the authentication scheme '{Scheme}', so cross-site form posts to them stay blocked.")]
     public static partial void RemoteAuthenticationCallbacksUnreadable(ILogger logger, string scheme, Exception exception);
 
+    [LoggerMessage(EventId = 1007, EventName = "ConfigurationSectionIgnored", Level = LogLevel.Warning,
+        Message = "CorsKit uses the policies written in code (AddStrictCors(o => …)) and ignores the configuration section '{Section}'. "
+            + "To use the section instead, call AddStrictCors() (or AddStrictCors(configuration) for another section) without the code; otherwise remove the section.")]
+    public static partial void ConfigurationSectionIgnored(ILogger logger, string section);
+
     [LoggerMessage(EventId = 1008, EventName = "FrameworkCorsUsed", Level = LogLevel.Error,
         Message = "The framework's CORS middleware (app.UseCors()) evaluated a request to '{Path}' next to CorsKit. Whichever runs first answers every preflight, so CorsKit keeps it from writing any CORS header: "
             + "its preflights fail and its policies grant nothing. Remove app.UseCors() and services.AddCors(...), and move their policies to the Cors:Policies section. Logged once.")]

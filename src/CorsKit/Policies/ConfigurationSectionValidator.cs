@@ -5,36 +5,52 @@ namespace CorsKit.Policies;
 
 /// <summary>
 /// Checks the shape of a configuration section, because binding forgives too much: it ignores a
-/// misspelt key (<c>AllowCredential</c>) or a string where a list belongs, and silently drops a
-/// whole policy when one of its values has the wrong type. Each would change what a policy allows.
+/// misspelt key (<c>AllowCredential</c>), a string where a list belongs or a list where a name
+/// belongs, reads an object as a list and a list of policies as policies named 0, 1, …, and fails
+/// on a value of the wrong type. Each would change what a policy allows, or hide other errors.
 /// </summary>
 internal static class ConfigurationSectionValidator
 {
+    private const string PolicyExample = "{ \"Origins\": [ \"https://app.example.com\" ] }";
+
+    private const string PoliciesExample = $"{{ \"web\": {PolicyExample} }}";
+
+    private const string ASingleValue = "a single value";
+
+    private const string AList = "a list";
+
+    private const string AnObject = "an object";
+
     private static readonly string[] RootKeys =
     [
         nameof(StrictCorsOptions.DefaultPolicy), nameof(StrictCorsOptions.Policies),
         nameof(StrictCorsOptions.BlockCrossOriginUnsafeRequests), nameof(StrictCorsOptions.MaxOriginLength),
     ];
 
-    private static readonly string[] IntegerKeys = [nameof(StrictCorsPolicyOptions.MaxAgeSeconds), nameof(StrictCorsOptions.MaxOriginLength)];
-
-    private static readonly string[] ListKeys =
+    private static readonly string[] PolicyKeys =
     [
         nameof(StrictCorsPolicyOptions.Origins), nameof(StrictCorsPolicyOptions.Methods),
         nameof(StrictCorsPolicyOptions.Headers), nameof(StrictCorsPolicyOptions.ExposedHeaders),
-    ];
-
-    private static readonly string[] BooleanKeys =
-    [
-        nameof(StrictCorsOptions.BlockCrossOriginUnsafeRequests), nameof(StrictCorsPolicyOptions.AllowCredentials),
+        nameof(StrictCorsPolicyOptions.AllowCredentials), nameof(StrictCorsPolicyOptions.MaxAgeSeconds),
         nameof(StrictCorsPolicyOptions.AllowPrivateNetwork), nameof(StrictCorsPolicyOptions.AllowInsecureOrigins),
     ];
 
-    private static readonly string[] PolicyKeys =
-    [
-        .. ListKeys, nameof(StrictCorsPolicyOptions.AllowCredentials), nameof(StrictCorsPolicyOptions.MaxAgeSeconds),
-        nameof(StrictCorsPolicyOptions.AllowPrivateNetwork), nameof(StrictCorsPolicyOptions.AllowInsecureOrigins),
-    ];
+    /// <summary>What each setting's value must be, and an example of it as written in JSON.</summary>
+    private static readonly Dictionary<string, (ValueKind Kind, string Example)> Values = new(StringComparer.OrdinalIgnoreCase)
+    {
+        [nameof(StrictCorsOptions.DefaultPolicy)] = (ValueKind.Name, "\"web\""),
+        [nameof(StrictCorsOptions.Policies)] = (ValueKind.Object, PoliciesExample),
+        [nameof(StrictCorsOptions.BlockCrossOriginUnsafeRequests)] = (ValueKind.Boolean, "true"),
+        [nameof(StrictCorsOptions.MaxOriginLength)] = (ValueKind.Integer, "512"),
+        [nameof(StrictCorsPolicyOptions.Origins)] = (ValueKind.List, "[ \"https://app.example.com\" ]"),
+        [nameof(StrictCorsPolicyOptions.Methods)] = (ValueKind.List, "[ \"PUT\", \"DELETE\" ]"),
+        [nameof(StrictCorsPolicyOptions.Headers)] = (ValueKind.List, "[ \"Content-Type\", \"Authorization\" ]"),
+        [nameof(StrictCorsPolicyOptions.ExposedHeaders)] = (ValueKind.List, "[ \"X-Request-Id\" ]"),
+        [nameof(StrictCorsPolicyOptions.AllowCredentials)] = (ValueKind.Boolean, "true"),
+        [nameof(StrictCorsPolicyOptions.MaxAgeSeconds)] = (ValueKind.Integer, "600"),
+        [nameof(StrictCorsPolicyOptions.AllowPrivateNetwork)] = (ValueKind.Boolean, "true"),
+        [nameof(StrictCorsPolicyOptions.AllowInsecureOrigins)] = (ValueKind.Boolean, "true"),
+    };
 
     /// <summary>Names used by Microsoft.AspNetCore.Cors and other libraries, mapped to CorsKit's.</summary>
     private static readonly Dictionary<string, string> KnownAliases = new(StringComparer.OrdinalIgnoreCase)
@@ -50,6 +66,11 @@ internal static class ConfigurationSectionValidator
 
     public static void Validate(IConfiguration section, string rootPath, ConfigurationIssues issues)
     {
+        if (section is IConfigurationSection named && !IsObject(named, rootPath, $"{{ \"Policies\": {PoliciesExample} }}", issues))
+        {
+            return;
+        }
+
         foreach (var child in section.GetChildren())
         {
             var path = $"{rootPath}:{child.Key}";
@@ -70,6 +91,17 @@ internal static class ConfigurationSectionValidator
 
     private static void ValidatePolicy(IConfigurationSection policy, string path, ConfigurationIssues issues)
     {
+        if (IsListIndex(policy.Key))
+        {
+            issues.Error(path, $"'{policy.Key}' looks like a list index, not a policy name: \"Policies\" must be an object keyed by policy name, "
+                + $"as in \"Policies\": {PoliciesExample}. Give the policy a name that is not only digits.");
+        }
+
+        if (!IsObject(policy, path, PolicyExample, issues))
+        {
+            return;
+        }
+
         foreach (var setting in policy.GetChildren())
         {
             var settingPath = $"{path}:{setting.Key}";
@@ -82,27 +114,88 @@ internal static class ConfigurationSectionValidator
 
     private static bool HasValidValue(IConfigurationSection setting, string path, ConfigurationIssues issues)
     {
+        var (kind, example) = Values[setting.Key];
         var value = setting.Value;
-        if (IsOneOf(ListKeys, setting.Key) && !string.IsNullOrEmpty(value))
+        var shape = ShapeOf(setting);
+        if (kind == ValueKind.List && shape == ASingleValue)
         {
             issues.Error(path, $"must be a list: write \"{setting.Key}\": [ \"{value}\" ].");
             return false;
         }
 
-        if (IsOneOf(BooleanKeys, setting.Key) && !bool.TryParse(value, out _))
+        var fits = shape is null || kind switch
+        {
+            ValueKind.Object => shape != ASingleValue,
+            ValueKind.List => shape == AList,
+            _ => shape == ASingleValue,
+        };
+        if (!fits)
+        {
+            issues.Error(path, WrongShape(Expected(kind), shape!, setting.Key, example));
+            return false;
+        }
+
+        if (kind == ValueKind.List)
+        {
+            var misshapen = setting.GetChildren().Where(item => ShapeOf(item) is AList or AnObject).ToList();
+            foreach (var item in misshapen)
+            {
+                issues.Error($"{path}:{item.Key}", WrongShape("text", ShapeOf(item)!, setting.Key, example));
+            }
+
+            return misshapen.Count == 0;
+        }
+
+        if (kind == ValueKind.Boolean && !bool.TryParse(value, out _))
         {
             issues.Error(path, $"'{value}' is not a boolean: write true or false.");
             return false;
         }
 
-        if (IsOneOf(IntegerKeys, setting.Key) && !int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _))
+        if (kind == ValueKind.Integer && !int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _))
         {
-            issues.Error(path, $"'{value}' is not a whole number, e.g. {(setting.Key.Equals(nameof(StrictCorsOptions.MaxOriginLength), StringComparison.OrdinalIgnoreCase) ? "512" : "600")}.");
+            issues.Error(path, $"'{value}' is not a whole number, e.g. {example}.");
             return false;
         }
 
         return true;
     }
+
+    /// <summary>Refuses a single value where an object of settings belongs (the section, a policy).</summary>
+    private static bool IsObject(IConfigurationSection section, string path, string example, ConfigurationIssues issues)
+    {
+        if (ShapeOf(section) != ASingleValue)
+        {
+            return true;
+        }
+
+        issues.Error(path, WrongShape(AnObject, ASingleValue, section.Key, example));
+        return false;
+    }
+
+    /// <summary>How a value is written: a single value, a list (keys 0, 1, …), an object, or null when empty.</summary>
+    private static string? ShapeOf(IConfigurationSection value)
+    {
+        var children = value.GetChildren().ToList();
+        return children.Count == 0 ? (string.IsNullOrEmpty(value.Value) ? null : ASingleValue)
+            : children.TrueForAll(c => IsListIndex(c.Key)) ? AList
+            : AnObject;
+    }
+
+    private static string Expected(ValueKind kind) => kind switch
+    {
+        ValueKind.Name => "one policy name",
+        ValueKind.Object => AnObject,
+        ValueKind.Boolean => "true or false",
+        ValueKind.Integer => "a whole number",
+        _ => AList,
+    };
+
+    private static string WrongShape(string expected, string shape, string key, string example) =>
+        $"must be {expected}, not {shape}: write \"{key}\": {example}.";
+
+    /// <summary>Whether a key is all digits, as configuration keys the items of a JSON array.</summary>
+    private static bool IsListIndex(string key) => key.Length > 0 && key.All(char.IsAsciiDigit);
 
     private static bool IsOneOf(string[] keys, string key) =>
         Array.Exists(keys, k => k.Equals(key, StringComparison.OrdinalIgnoreCase));
@@ -149,5 +242,14 @@ internal static class ConfigurationSectionValidator
         }
 
         return previous[b.Length];
+    }
+
+    private enum ValueKind
+    {
+        Name,
+        Object,
+        Boolean,
+        Integer,
+        List,
     }
 }

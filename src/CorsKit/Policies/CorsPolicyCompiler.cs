@@ -22,6 +22,14 @@ internal static class CorsPolicyCompiler
             issues.Error($"{rootPath}:MaxOriginLength", $"is {options.MaxOriginLength}: it must be a positive number of characters (the default is {Origins.OriginMatcher.DefaultMaxOriginLength}).");
         }
 
+        foreach (var (earlier, later) in options.RepeatedPolicyNames)
+        {
+            var repeated = earlier == later
+                ? $"AddPolicy(\"{later}\") is called twice"
+                : $"AddPolicy(\"{earlier}\") and AddPolicy(\"{later}\") name the same policy (names are case-insensitive)";
+            issues.Error($"{rootPath}:Policies:{later}", $"{repeated}, so the later replaces the earlier. Give each policy its own name.");
+        }
+
         foreach (var (name, policyOptions) in options.Policies)
         {
             var path = $"{rootPath}:Policies:{name}";

@@ -11,11 +11,12 @@ namespace CorsKit.Tests.Hosting;
 public class ConfigurationBindingTests
 {
     /// <summary>Binds as the app does; the options are null when binding itself fails (the issues say why).</summary>
-    private static (StrictCorsOptions? Options, ConfigurationIssues Issues) Bind(string json, string section = "Cors")
+    private static (StrictCorsOptions? Options, ConfigurationIssues Issues) Bind(
+        string json, string section = "Cors", IEnumerable<KeyValuePair<string, string?>>? environment = null)
     {
         var source = new MutableConfigurationSource();
         source.Set(json);
-        var configuration = new ConfigurationBuilder().Add(source).Build();
+        var configuration = new ConfigurationBuilder().Add(source).AddInMemoryCollection(environment ?? []).Build();
         var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(configuration);
         if (section == "Cors")
         {
@@ -136,5 +137,79 @@ public class ConfigurationBindingTests
         var error = issues.Errors.Should().ContainSingle().Subject;
         error.Path.Should().Be("Cors:Policies:web:MaxAgeSeconds");
         error.Message.Should().Be("'10m' is not a whole number, e.g. 600.");
+    }
+
+    [Fact]
+    public void One_policy_written_by_two_configuration_sources_is_one_policy_not_a_repeated_name()
+    {
+        var (bound, issues) = Bind(
+            """{ "Cors": { "Policies": { "web": { "Origins": [ "https://a.example.com" ] } } } }""",
+            environment: [new("Cors:Policies:WEB:AllowCredentials", "true")]); // as Cors__Policies__WEB__AllowCredentials would
+
+        issues.Errors.Should().BeEmpty();
+        bound!.Policies.Should().ContainSingle().Which.Value.AllowCredentials.Should().BeTrue();
+    }
+
+    [Theory]
+    [InlineData("""{ "Cors": "web" }""", "Cors",
+        "must be an object, not a single value: write \"Cors\": { \"Policies\": { \"web\": { \"Origins\": [ \"https://app.example.com\" ] } } }.")]
+    [InlineData("""{ "Cors": { "DefaultPolicy": [ "web" ], "Policies": { "web": { "Origins": [ "https://a.example.com" ] } } } }""", "Cors:DefaultPolicy",
+        "must be one policy name, not a list: write \"DefaultPolicy\": \"web\".")]
+    [InlineData("""{ "Cors": { "DefaultPolicy": { "name": "web" }, "Policies": { "web": { "Origins": [ "https://a.example.com" ] } } } }""", "Cors:DefaultPolicy",
+        "must be one policy name, not an object: write \"DefaultPolicy\": \"web\".")]
+    [InlineData("""{ "Cors": { "Policies": "web" } }""", "Cors:Policies",
+        "must be an object, not a single value: write \"Policies\": { \"web\": { \"Origins\": [ \"https://app.example.com\" ] } }.")]
+    [InlineData("""{ "Cors": { "Policies": [ { "Origins": [ "https://a.example.com" ] } ] } }""", "Cors:Policies:0",
+        "'0' looks like a list index, not a policy name: \"Policies\" must be an object keyed by policy name, as in \"Policies\": { \"web\": { \"Origins\": [ \"https://app.example.com\" ] } }. "
+        + "Give the policy a name that is not only digits.")]
+    [InlineData("""{ "Cors": { "Policies": { "2024": { "Origins": [ "https://a.example.com" ] } } } }""", "Cors:Policies:2024",
+        "'2024' looks like a list index, not a policy name: \"Policies\" must be an object keyed by policy name, as in \"Policies\": { \"web\": { \"Origins\": [ \"https://app.example.com\" ] } }. "
+        + "Give the policy a name that is not only digits.")]
+    [InlineData("""{ "Cors": { "Policies": { "web": "https://a.example.com" } } }""", "Cors:Policies:web",
+        "must be an object, not a single value: write \"web\": { \"Origins\": [ \"https://app.example.com\" ] }.")]
+    [InlineData("""{ "Cors": { "Policies": { "web": { "Origins": { "app": "https://a.example.com" } } } } }""", "Cors:Policies:web:Origins",
+        "must be a list, not an object: write \"Origins\": [ \"https://app.example.com\" ].")]
+    [InlineData("""{ "Cors": { "Policies": { "web": { "Origins": [ { "origin": "https://a.example.com" } ] } } } }""", "Cors:Policies:web:Origins:0",
+        "must be text, not an object: write \"Origins\": [ \"https://app.example.com\" ].")]
+    [InlineData("""{ "Cors": { "Policies": { "web": { "Origins": [ "https://a.example.com" ], "Methods": [ [ "PUT" ] ] } } } }""", "Cors:Policies:web:Methods:0",
+        "must be text, not a list: write \"Methods\": [ \"PUT\", \"DELETE\" ].")]
+    [InlineData("""{ "Cors": { "Policies": { "web": { "Origins": [ "https://a.example.com" ], "AllowCredentials": [ true ] } } } }""", "Cors:Policies:web:AllowCredentials",
+        "must be true or false, not a list: write \"AllowCredentials\": true.")]
+    [InlineData("""{ "Cors": { "Policies": { "web": { "Origins": [ "https://a.example.com" ], "MaxAgeSeconds": { "seconds": 600 } } } } }""", "Cors:Policies:web:MaxAgeSeconds",
+        "must be a whole number, not an object: write \"MaxAgeSeconds\": 600.")]
+    [InlineData("""{ "Cors": { "MaxOriginLength": [ 512 ], "Policies": {} } }""", "Cors:MaxOriginLength",
+        "must be a whole number, not a list: write \"MaxOriginLength\": 512.")]
+    public void Values_of_the_wrong_shape_are_refused_with_what_to_write(string json, string path, string message)
+    {
+        var (_, issues) = Bind(json);
+
+        issues.Errors.Should().ContainSingle(e => e.Path == path).Which.Message.Should().Be(message);
+    }
+
+    [Fact]
+    public void Values_of_the_wrong_type_hide_no_other_error_of_the_section()
+    {
+        var (_, issues) = Bind("""
+            { "Cors": { "DefaultPolicy": "missing", "Policies": {
+                "web": { "Origins": [ "https://a.example.com" ], "AllowCredentials": "yes", "MaxAgeSeconds": "10m" },
+                "api": { "Origins": [ "https://API.example.com/" ], "MaxAgeSeconds": -1 },
+                "admin": { "Origins": [ "*" ], "AllowCredentials": true, "Methods": [ "TRACE" ] },
+                "old": { "Origins": [ "https://old.example.com" ], "SupportsCredentials": true } } } }
+            """);
+
+        issues.Errors.Select(e => e.Path).Should().BeEquivalentTo(
+        [
+            "Cors:Policies:web:AllowCredentials",
+            "Cors:Policies:web:MaxAgeSeconds",
+            "Cors:Policies:old:SupportsCredentials",
+            "Cors:Policies:api:Origins:0",
+            "Cors:Policies:api:MaxAgeSeconds",
+            "Cors:Policies:admin:Origins:0",
+            "Cors:Policies:admin:Methods:0",
+            "Cors:DefaultPolicy",
+        ]);
+        issues.Errors.Should().Contain(e => e.Message == "'yes' is not a boolean: write true or false.")
+            .And.Contain(e => e.Message.StartsWith("'*' cannot be combined with AllowCredentials", StringComparison.Ordinal))
+            .And.Contain(e => e.Message.StartsWith("names the policy 'missing', which does not exist (defined policies: admin, api, old, web)", StringComparison.Ordinal));
     }
 }

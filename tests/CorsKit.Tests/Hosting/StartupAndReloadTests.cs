@@ -47,6 +47,53 @@ public class StartupAndReloadTests
     }
 
     [Fact]
+    public async Task Two_policies_written_in_code_under_one_name_stop_the_app_with_the_other_errors()
+    {
+        var start = () => CorsTestApp.StartAsync(o => o
+            .AddDefaultPolicy("web", p => p.WithOrigins(OriginA))
+            .AddPolicy("Web", p => p.WithOrigins(OriginB))
+            .AddPolicy("api", p => p.WithOrigins("null")));
+
+        var error = (await start.Should().ThrowAsync<OptionsValidationException>()).Which.Message;
+        error.Should().Contain("CorsKit configuration is invalid (2 error(s))")
+            .And.Contain("Cors:Policies:Web: AddPolicy(\"web\") and AddPolicy(\"Web\") name the same policy (names are case-insensitive), so the later replaces the earlier. Give each policy its own name.")
+            .And.Contain("Cors:Policies:api:Origins:0: 'null' can never be allowed");
+    }
+
+    [Fact]
+    public async Task Policies_written_in_code_while_the_configuration_has_a_Cors_section_warn_once_that_the_section_is_ignored()
+    {
+        await using var app = await CorsTestApp.StartAsync(
+            builder => builder.Services.AddStrictCors(o => o.AddDefaultPolicy("web", p => p.WithOrigins(OriginA))), Config(OriginB));
+
+        (await AllowOriginFor(app, OriginA)).Should().Be(OriginA, "the policies written in code are in force");
+        (await AllowOriginFor(app, OriginB)).Should().BeNull("the section is ignored");
+        var warning = app.Logs.GetSnapshot().Should().ContainSingle(r => r.Id.Id == 1007).Subject;
+        warning.Id.Name.Should().Be("ConfigurationSectionIgnored");
+        warning.Level.Should().Be(LogLevel.Warning);
+        warning.Message.Should().Be("CorsKit uses the policies written in code (AddStrictCors(o => …)) and ignores the configuration section 'Cors'. "
+            + "To use the section instead, call AddStrictCors() (or AddStrictCors(configuration) for another section) without the code; otherwise remove the section.");
+    }
+
+    [Theory]
+    [InlineData(false, "{}")]
+    [InlineData(true, """{ "Cors": { "Policies": { "api": { "Origins": [ "https://b.example.com" ] } } } }""")]
+    public async Task Policies_written_in_code_warn_of_no_ignored_section_when_there_is_none_or_it_is_bound_too(bool bindSection, string json)
+    {
+        await using var app = await CorsTestApp.StartAsync(builder =>
+        {
+            if (bindSection)
+            {
+                builder.Services.AddStrictCors();
+            }
+
+            builder.Services.AddStrictCors(o => o.AddDefaultPolicy("web", p => p.WithOrigins(OriginA)));
+        }, json);
+
+        app.Logs.GetSnapshot().Should().NotContain(r => r.Id.Id == 1007);
+    }
+
+    [Fact]
     public async Task Warnings_are_logged_at_startup_without_stopping_the_app()
     {
         await using var app = await CorsTestApp.StartAsync(Config(OriginA, """, "Methods": [ "GET" ], "MaxAgeSeconds": 7200"""));

@@ -313,6 +313,23 @@ public class ValidationTests
         error.Message.Should().Contain("'missing', which does not exist").And.Contain("defined policies: web");
     }
 
+    [Theory]
+    [InlineData("Web", "AddPolicy(\"web\") and AddPolicy(\"Web\") name the same policy (names are case-insensitive)")]
+    [InlineData("web", "AddPolicy(\"web\") is called twice")]
+    public void Two_policies_written_in_code_under_one_name_are_refused_naming_both(string second, string why)
+    {
+        var options = new StrictCorsOptions()
+            .AddDefaultPolicy("web", p => p.WithOrigins("https://app.example.com"))
+            .AddPolicy(second, p => p.WithOrigins("https://admin.example.com"));
+
+        var result = TestPolicies.Validate(options);
+
+        result.Succeeded.Should().BeFalse("the later policy silently replaced the earlier");
+        var error = result.Issues.Errors.Should().ContainSingle().Subject;
+        error.Path.Should().Be($"Cors:Policies:{second}");
+        error.Message.Should().Be($"{why}, so the later replaces the earlier. Give each policy its own name.");
+    }
+
     [Fact]
     public void Every_error_is_reported_at_once_with_its_own_path()
     {

@@ -36,19 +36,14 @@ internal static class ConfigurationLoader
             ConfigurationSectionValidator.Validate(section.Section, section.Path, issues);
         }
 
-        StrictCorsOptions options;
-        try
+        // When binding fails on a value the section check refused, the rest is bound, so that no error hides another.
+        var options = TryCreate(createOptions, out var failure)
+            ?? (issues.HasErrors ? TryCreate(() => Bind(WithoutRefusedKeys(sections, issues)), out _) : null);
+        if (options is null)
         {
-            options = createOptions();
-        }
-#pragma warning disable CA1031 // Any failure to build options (binding, user validators) must refuse the configuration, never escape.
-        catch (Exception exception)
-#pragma warning restore CA1031
-        {
-            // The section check above usually names the value binding failed on more precisely.
             if (!issues.HasErrors)
             {
-                issues.Error(rootPath, $"could not be read: {exception.Message}");
+                issues.Error(rootPath, $"could not be read: {failure!.Message}");
             }
 
             return new CompilationResult(null, issues);
@@ -84,6 +79,43 @@ internal static class ConfigurationLoader
     public static string RootPath(IReadOnlyList<CorsConfigurationSection> sections) =>
         sections.Count > 0 ? sections[0].Path : CorsConfigurationSection.DefaultPath;
 
+    /// <summary>Creates the options; null with the exception when that fails.</summary>
+    private static StrictCorsOptions? TryCreate(Func<StrictCorsOptions> createOptions, out Exception? failure)
+    {
+        failure = null;
+        try
+        {
+            return createOptions();
+        }
+#pragma warning disable CA1031 // Any failure to build options (binding, user validators) must refuse the configuration, never escape.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            failure = exception;
+            return null;
+        }
+    }
+
+    /// <summary>The sections' keys and values, relative to each section, in one configuration: all but those at or under a path an error names.</summary>
+    private static IConfiguration WithoutRefusedKeys(IReadOnlyList<CorsConfigurationSection> sections, ConfigurationIssues issues)
+    {
+        var refused = issues.Errors.Select(e => e.Path).ToList();
+        var kept = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var section in sections)
+        {
+            foreach (var (key, value) in section.Section.AsEnumerable(makePathsRelative: true))
+            {
+                var path = $"{section.Path}:{key}";
+                if (!refused.Exists(r => IsAtOrUnder(path, r)))
+                {
+                    kept[key] = value;
+                }
+            }
+        }
+
+        return new ConfigurationBuilder().AddInMemoryCollection(kept).Build();
+    }
+
     /// <summary>
     /// Binding drops a policy whose values it cannot convert; that must never go unnoticed.
     /// The section validator names the bad value in most cases; this catches the rest.
@@ -95,11 +127,15 @@ internal static class ConfigurationLoader
             foreach (var policy in section.Section.GetSection(nameof(StrictCorsOptions.Policies)).GetChildren())
             {
                 var path = $"{section.Path}:{nameof(StrictCorsOptions.Policies)}:{policy.Key}";
-                if (!options.Policies.ContainsKey(policy.Key) && !issues.Errors.Any(e => e.Path.Equals(path, StringComparison.OrdinalIgnoreCase) || e.Path.StartsWith(path + ":", StringComparison.OrdinalIgnoreCase)))
+                if (!options.Policies.ContainsKey(policy.Key) && !issues.Errors.Any(e => IsAtOrUnder(e.Path, path)))
                 {
                     issues.Error(path, "could not be read: check that every value has the documented type.");
                 }
             }
         }
     }
+
+    /// <summary>Whether the key path <paramref name="path"/> is <paramref name="parent"/> or one of its descendants.</summary>
+    private static bool IsAtOrUnder(string path, string parent) =>
+        path.Equals(parent, StringComparison.OrdinalIgnoreCase) || path.StartsWith(parent + ":", StringComparison.OrdinalIgnoreCase);
 }

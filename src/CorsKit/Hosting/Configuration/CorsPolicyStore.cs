@@ -1,5 +1,6 @@
 using CorsKit.Diagnostics;
 using CorsKit.Policies;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
@@ -29,7 +30,8 @@ internal sealed class CorsPolicyStore : IDisposable
         IEnumerable<IOptionsChangeTokenSource<StrictCorsOptions>> changeSources,
         IEnumerable<CorsConfigurationSection> sections,
         TimeProvider time,
-        ILogger<CorsPolicyStore> logger)
+        ILogger<CorsPolicyStore> logger,
+        IConfiguration? configuration = null)
     {
         _factory = factory;
         _sections = sections.ToArray();
@@ -42,6 +44,12 @@ internal sealed class CorsPolicyStore : IDisposable
         {
             _current = policies;
             CorsKitLog.PoliciesLoaded(_logger, policies);
+        }
+
+        // Policies written in code (no section bound) leave a Cors section of the app's configuration unread: say so, once.
+        if (_sections.Length == 0 && configuration?.GetSection(CorsConfigurationSection.DefaultPath).Exists() == true)
+        {
+            CorsKitLog.ConfigurationSectionIgnored(_logger, CorsConfigurationSection.DefaultPath);
         }
 
         foreach (var source in changeSources.Where(s => (s.Name ?? Options.DefaultName) == Options.DefaultName))
