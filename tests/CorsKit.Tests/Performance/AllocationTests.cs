@@ -64,6 +64,9 @@ public sealed class AllocationTests : IDisposable
         ("unsafe, no Origin", "POST", [], 200),
         ("unsafe, no Origin, cross-site by Fetch Metadata", "POST", [("Sec-Fetch-Site", "cross-site")], 403),
         ("unsafe, allowed origin with cookies", "PUT", [("Origin", "https://app.example.com"), ("Sec-Fetch-Site", "cross-site"), ("Cookie", "a=b")], 200),
+        ("preflight, method in lowercase", "options", [("Origin", "https://app.example.com"), ("Access-Control-Request-Method", "PUT")], 204),
+        ("WebSocket handshake, allowed origin", "GET", [("Origin", "https://app.example.com"), ("Connection", "Upgrade"), ("Upgrade", "websocket")], 200),
+        ("WebSocket handshake, disallowed origin", "GET", [("Origin", "https://evil.example"), ("Connection", "Upgrade"), ("Upgrade", "websocket")], 403),
         ("safe method with a body", "GET", [("Origin", "https://evil.example"), ("Content-Type", "application/x-www-form-urlencoded"), ("Content-Length", "8")], 403),
     ];
 
