@@ -163,7 +163,7 @@ internal sealed class Fuzzer
 
     private static CompiledPolicy Policy(bool wildcard) => new(
         "fuzz", new OriginMatcher(["https://example.com"], [], false), new NameSet(ListedMethods, wildcard, StringComparer.Ordinal),
-        NameSet.Empty, [], allowCredentials: false, maxAgeSeconds: null, allowPrivateNetwork: false);
+        NameSet.Empty, [], allowCredentials: false, maxAgeSeconds: null, allowPrivateNetwork: false, allowInsecureOrigins: false);
 
     private static string Escape(string text) =>
         string.Concat(text.Select(c => c is >= ' ' and <= '~' ? c.ToString() : $"\\u{(int)c:x4}"));

@@ -34,6 +34,7 @@ public sealed class DevelopmentProblemTests(DevelopmentSampleApiFactory factory)
         problem.GetProperty("policy").GetString().Should().Be("app");
         problem.GetProperty("check").GetString().Should().Be("header_not_allowed");
         problem.GetProperty("fix").GetString().Should().Be("Add \"x-trace-id\" to Cors:Policies:app:Headers.");
+        problem.GetProperty("changes").GetRawText().Should().Be("""[{"key":"Cors:Policies:app:Headers","op":"add","value":"x-trace-id"}]""");
     }
 
     [Fact]
@@ -59,12 +60,18 @@ public sealed class DevelopmentProblemTests(DevelopmentSampleApiFactory factory)
     }
 
     [Fact]
-    public async Task A_denial_on_a_route_without_cross_origin_access_says_no_policy_applies()
+    public async Task A_denial_on_a_route_without_cross_origin_access_names_the_metadata_that_disables_it()
     {
         var problem = await ProblemOf(await _client.SendAsync(Preflight("/admin/reset", "https://my-frontend.com", "POST", "content-type")));
 
         problem.GetProperty("policy").GetString().Should().Be("(none)");
-        problem.GetProperty("fix").GetString().Should().StartWith("Set Cors:DefaultPolicy, or name a policy on the endpoint");
+        problem.GetProperty("detail").GetString().Should().Be(
+            "No policy applies to this endpoint: its CORS metadata, [DisableStrictCors] (or .DisableStrictCors()), selects none, so no origin is allowed; 'https://my-frontend.com' is not.");
+        problem.GetProperty("fix").GetString().Should().Be(
+            "Remove [DisableStrictCors] (or .DisableStrictCors()) from the endpoint, its controller or hub, or the route group that carries it, "
+            + "or name a policy on the endpoint with .RequireStrictCors(\"<name>\") or [StrictCors(\"<name>\")] instead; "
+            + "Cors:DefaultPolicy does not apply to an endpoint whose metadata selects no policy.");
+        problem.TryGetProperty("changes", out _).Should().BeFalse("no configuration change lets a disabled endpoint through");
     }
 
     [Fact]

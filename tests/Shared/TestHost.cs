@@ -13,13 +13,14 @@ public static class TestHost
     /// <summary>
     /// A WebApplication builder on TestServer whose only configuration is <paramref name="json"/>
     /// (replace it through <paramref name="configuration"/> to trigger a reload) and whose logs,
-    /// Debug included, are collected by the fake logger.
+    /// Debug included, are collected by the fake logger. <paramref name="environment"/>: the
+    /// environment's name, Production by default.
     /// </summary>
-    public static WebApplicationBuilder CreateBuilder(string json, out MutableConfigurationSource configuration)
+    public static WebApplicationBuilder CreateBuilder(string json, out MutableConfigurationSource configuration, string? environment = null)
     {
         configuration = new MutableConfigurationSource();
         configuration.Set(json);
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = environment });
         builder.WebHost.UseTestServer();
         builder.Configuration.Sources.Clear();
         ((IConfigurationBuilder)builder.Configuration).Add(configuration);

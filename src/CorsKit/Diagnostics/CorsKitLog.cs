@@ -17,7 +17,7 @@ internal static partial class CorsKitLog
     {
         if (logger.IsEnabled(LogLevel.Debug) && CorsReasonDescriptor.For(decision.Reason).LogDenial is { } log)
         {
-            log(logger, DenialFacts.Of(policy, decision, origin, method, string.Empty));
+            log(logger, DenialFacts.Of(policy, decision, origin, method));
         }
     }
 
@@ -26,7 +26,7 @@ internal static partial class CorsKitLog
     {
         if (logger.IsEnabled(LogLevel.Debug))
         {
-            var facts = DenialFacts.Of(policy, decision, origin, method, string.Empty);
+            var facts = DenialFacts.Of(policy, decision, origin, method);
             CrossOriginRequestBlocked(logger, facts.Method, facts.Origin, facts.Policy, decision.Reason.Tag());
         }
     }

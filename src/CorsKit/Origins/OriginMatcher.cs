@@ -43,13 +43,16 @@ internal sealed class OriginMatcher
         IEnumerable<string> exactOrigins, IEnumerable<OriginPattern> patterns, bool allowsAnyOrigin, int maxOriginLength = DefaultMaxOriginLength)
     {
         _maxOriginLength = maxOriginLength;
-        _exact = exactOrigins.ToFrozenSet(StringComparer.Ordinal);
-        _patterns = patterns
+        var exact = exactOrigins.ToList();
+        var patternList = patterns.ToList();
+        _exact = exact.ToFrozenSet(StringComparer.Ordinal);
+        _patterns = patternList
             .GroupBy(p => p.Scheme, StringComparer.Ordinal)
             .Select(g => new SchemePatterns(g.Key, g.Select(p => p.DomainAndPort).ToFrozenSet(StringComparer.Ordinal)))
             .ToArray();
         AllowsAnyOrigin = allowsAnyOrigin;
         AllowsNoOrigin = !allowsAnyOrigin && _exact.Count == 0 && _patterns.Length == 0;
+        Listed = [.. exact, .. patternList.Select(p => p.ToString()), .. allowsAnyOrigin ? new[] { "*" } : []];
     }
 
     /// <summary>A matcher that allows no origin.</summary>
@@ -57,6 +60,9 @@ internal sealed class OriginMatcher
 
     /// <summary>Whether the policy is <c>*</c>: every canonical, non-null origin is allowed.</summary>
     public bool AllowsAnyOrigin { get; }
+
+    /// <summary>The entries this matcher was built from, as configured: exact origins, patterns, then <c>*</c>.</summary>
+    public IReadOnlyList<string> Listed { get; }
 
     /// <summary>Whether no origin can ever be allowed (the policy of endpoints without one).</summary>
     public bool AllowsNoOrigin { get; }

@@ -18,7 +18,8 @@ internal sealed class CompiledPolicy
         IReadOnlyList<string> exposedHeaders,
         bool allowCredentials,
         int? maxAgeSeconds,
-        bool allowPrivateNetwork)
+        bool allowPrivateNetwork,
+        bool allowInsecureOrigins)
     {
         Name = name;
         Origins = origins;
@@ -26,6 +27,8 @@ internal sealed class CompiledPolicy
         Headers = headers;
         AllowCredentials = allowCredentials;
         AllowPrivateNetwork = allowPrivateNetwork;
+        AllowInsecureOrigins = allowInsecureOrigins;
+        ExposedHeaders = exposedHeaders;
         AllowMethodsValue = JoinOrEmpty(methods.Names);
         AllowHeadersValue = JoinOrEmpty(headers.Names);
         ExposeHeadersValue = JoinOrEmpty(exposedHeaders);
@@ -34,7 +37,7 @@ internal sealed class CompiledPolicy
 
     /// <summary>The policy in force where no policy is named and no default is configured: no cross-origin access.</summary>
     public static CompiledPolicy DenyAll { get; } =
-        new("(none)", OriginMatcher.None, NameSet.Empty, NameSet.Empty, [], allowCredentials: false, maxAgeSeconds: null, allowPrivateNetwork: false);
+        new("(none)", OriginMatcher.None, NameSet.Empty, NameSet.Empty, [], allowCredentials: false, maxAgeSeconds: null, allowPrivateNetwork: false, allowInsecureOrigins: false);
 
     public string Name { get; }
 
@@ -55,6 +58,12 @@ internal sealed class CompiledPolicy
     public bool AllowCredentials { get; }
 
     public bool AllowPrivateNetwork { get; }
+
+    /// <summary>Whether plain-text origins were accepted with credentials or private-network access.</summary>
+    public bool AllowInsecureOrigins { get; }
+
+    /// <summary>The response headers exposed to pages, as configured (<c>*</c> included).</summary>
+    public IReadOnlyList<string> ExposedHeaders { get; }
 
     /// <summary>Access-Control-Allow-Methods, or empty when the policy lists no method.</summary>
     public StringValues AllowMethodsValue { get; }

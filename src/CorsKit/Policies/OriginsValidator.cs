@@ -111,7 +111,7 @@ internal static class OriginsValidator
     /// would silently never match: a scheme browsers do not put in Origin, or a host with an
     /// <c>xn--</c> label the URL parser refuses (checked here with the full IDNA rules).
     /// </summary>
-    private static string? NeverSentMessage(string entry)
+    public static string? NeverSentMessage(string entry)
     {
         var separator = entry.IndexOf("://", StringComparison.Ordinal);
         if (separator <= 0)
@@ -226,8 +226,7 @@ internal static class OriginsValidator
     private static bool CheckTransportSecurity(
         StrictCorsPolicyOptions policy, string entry, ReadOnlySpan<char> scheme, ReadOnlySpan<char> host, string path, ConfigurationIssues issues)
     {
-        if (!(policy.AllowCredentials || policy.AllowPrivateNetwork) || policy.AllowInsecureOrigins
-            || scheme is not "http" || IsLoopback(host))
+        if (!(policy.AllowCredentials || policy.AllowPrivateNetwork) || policy.AllowInsecureOrigins || !IsPlainText(scheme, host))
         {
             return true;
         }
@@ -237,6 +236,22 @@ internal static class OriginsValidator
             + $"Use the https:// origin, or set AllowInsecureOrigins to true if you accept that risk.");
         return false;
     }
+
+    /// <summary>
+    /// Whether a valid Origins entry (an origin or a pattern) is plain text off the machine, which
+    /// a policy with credentials or private-network access accepts only with AllowInsecureOrigins.
+    /// </summary>
+    public static bool IsPlainText(string entry)
+    {
+        if (entry.Contains('*', StringComparison.Ordinal))
+        {
+            return OriginPattern.TryParse(entry, out var pattern) && IsPlainText(pattern!.Scheme, pattern.Domain);
+        }
+
+        return OriginParser.TryParse(entry, out var parts) && IsPlainText(parts.Scheme(entry), parts.Host(entry));
+    }
+
+    private static bool IsPlainText(ReadOnlySpan<char> scheme, ReadOnlySpan<char> host) => scheme is "http" && !IsLoopback(host);
 
     /// <summary>localhost, *.localhost, 127.0.0.0/8 and [::1]: hosts that never leave the machine.</summary>
     private static bool IsLoopback(ReadOnlySpan<char> host) =>

@@ -29,7 +29,8 @@ internal static class PolicyValidator
             exposed,
             policy.AllowCredentials,
             policy.MaxAgeSeconds,
-            policy.AllowPrivateNetwork);
+            policy.AllowPrivateNetwork,
+            policy.AllowInsecureOrigins);
     }
 
     private static void ValidateMaxAge(int? maxAge, string path, ConfigurationIssues issues)

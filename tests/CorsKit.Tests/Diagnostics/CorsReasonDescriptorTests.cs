@@ -22,11 +22,11 @@ public class CorsReasonDescriptorTests
     {
         var reason = Enum.Parse<CorsReason>(name);
         var descriptor = CorsReasonDescriptor.For(reason);
-        var facts = DenialFacts.Of(TestPolicies.Web(), new CorsDecision(CorsRequestKind.Actual, CorsResult.Denied, reason, "X-Thing".AsMemory()), "https://evil.example", "POST", "Cors");
+        var facts = DenialFacts.Of(TestPolicies.Web(), new CorsDecision(CorsRequestKind.Actual, CorsResult.Denied, reason, "X-Thing".AsMemory()), "https://evil.example", "POST", new DenialSetting("Cors", new CompiledPolicySet([], null, true), null));
 
         descriptor.Tag.Should().MatchRegex("^[a-z_]+$").And.NotBe("unknown");
         descriptor.Explain(facts).Should().NotBeNullOrWhiteSpace();
-        descriptor.Fix(facts).Should().NotBeNullOrWhiteSpace().And.NotBe(descriptor.Explain(facts));
+        descriptor.Fix(facts).Text.Should().NotBeNullOrWhiteSpace().And.NotBe(descriptor.Explain(facts));
         LogEventOf(reason).Should().BeInRange(2001, 2009);
     }
 

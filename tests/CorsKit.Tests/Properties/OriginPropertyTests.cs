@@ -117,7 +117,7 @@ public class OriginPropertyTests
             var (method, wildcard) = sample;
             var policy = new CompiledPolicy(
                 "p", new OriginMatcher(["https://a.example"], [], false), new NameSet(listed, wildcard, StringComparer.Ordinal),
-                NameSet.Empty, [], allowCredentials: false, maxAgeSeconds: null, allowPrivateNetwork: false);
+                NameSet.Empty, [], allowCredentials: false, maxAgeSeconds: null, allowPrivateNetwork: false, allowInsecureOrigins: false);
 
             var decision = CorsEngine.EvaluatePreflight(policy, new PreflightRequest("https://a.example", method, default, default));
 

@@ -56,6 +56,7 @@ internal static class CorsMetadataPrecedence
         IEnableCorsAttribute => "[EnableCors] (the default policy)",
         DisableStrictCorsAttribute => "[DisableStrictCors]",
         IDisableCorsAttribute => "[DisableCors]",
+        ContradictingCorsMetadata => "contradicting CORS metadata",
         _ => "a CORS policy built in code",
     };
 

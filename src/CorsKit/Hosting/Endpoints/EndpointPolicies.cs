@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using CorsKit.Diagnostics;
+using CorsKit.Hosting.Configuration;
 using CorsKit.Policies;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.Http;
@@ -41,6 +43,24 @@ internal static class EndpointPolicies
             1 => all[0],
             _ => Decided.TryGetValue(endpoint, out var decided) ? decided : Decided.GetValue(endpoint, CorsMetadataPrecedence.Decide),
         };
+    }
+
+    /// <summary>
+    /// What the Development explanation of a denial at <paramref name="endpoint"/> needs: the
+    /// policies in force, where they are configured, and the endpoint's metadata when it selects
+    /// something other than the default policy (<c>[DisableStrictCors]</c>, …).
+    /// </summary>
+    public static DenialSetting DenialSettingOf(Endpoint? endpoint, CorsPolicyStore store)
+    {
+        var metadata = MetadataOf(endpoint);
+        var written = metadata switch
+        {
+            null => null,
+            _ when PolicySelection.Of(metadata).Kind == PolicySelectionKind.ExplicitDefault => null,
+            DisableStrictCorsAttribute => "[DisableStrictCors] (or .DisableStrictCors())",
+            _ => CorsMetadataPrecedence.Describe(metadata),
+        };
+        return new DenialSetting(store.RootPath, store.Current, written);
     }
 
     /// <summary>

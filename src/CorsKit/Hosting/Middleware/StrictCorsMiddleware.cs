@@ -235,7 +235,7 @@ internal sealed class StrictCorsMiddleware
 
         CorsKitLog.Denied(_logger, policy, decision, origin, HttpMethods.Options);
         return _explainDenials
-            ? DevelopmentProblem.WriteAsync(context.Response, policy, decision, origin, HttpMethods.Options, _store.RootPath)
+            ? DevelopmentProblem.WriteAsync(context.Response, policy, decision, origin, HttpMethods.Options, EndpointPolicies.DenialSettingOf(context.GetEndpoint(), _store))
             : Task.CompletedTask;
     }
 
@@ -246,7 +246,7 @@ internal sealed class StrictCorsMiddleware
         CorsKitLog.Blocked(_logger, policy, blocked, origin, method);
         CorsResponseWriter.WriteBlocked(context.Response);
         return _explainDenials
-            ? DevelopmentProblem.WriteAsync(context.Response, policy, blocked, origin, method, _store.RootPath)
+            ? DevelopmentProblem.WriteAsync(context.Response, policy, blocked, origin, method, EndpointPolicies.DenialSettingOf(context.GetEndpoint(), _store))
             : Task.CompletedTask;
     }
 
