@@ -4,6 +4,7 @@ using CorsKit.Hosting.Configuration;
 using CorsKit.Hosting.Middleware;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -70,6 +71,10 @@ public static class StrictCorsServiceCollectionExtensions
         services.TryAddSingleton<CorsKitMetrics>();
         services.AddOptions<StrictCorsStartupCheck>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StrictCorsStartupCheck>, StartupValidation>());
+
+        // The output cache keys entries by its policies, not by the response's Vary: CorsKit adds
+        // the request's Origin to every key. Apps without output caching never read these options.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<OutputCacheOptions>, VaryByOriginOutputCachePolicy.Registration>());
         return services;
     }
 }

@@ -1,0 +1,52 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CorsKit.IntegrationTests.Caching;
+
+/// <summary>
+/// ASP.NET Core's response cache before and after CorsKit, on real Kestrel hosts. It honours the
+/// response's Vary, which CorsKit sets before the endpoint runs: no help from the app is needed.
+/// </summary>
+public sealed class ResponseCachingTests
+{
+    [Theory]
+    [InlineData(CacheOrder.CacheFirst)]
+    [InlineData(CacheOrder.CorsKitFirst)]
+    public async Task Response_cache_gives_every_origin_the_answer_for_its_own_origin_and_hits(CacheOrder order)
+    {
+        await using var app = await CachingApp.StartAsync(
+            builder =>
+            {
+                builder.Services.AddStrictCors();
+                builder.Services.AddResponseCaching();
+            },
+            (app, cachingApp) =>
+            {
+                if (order == CacheOrder.CacheFirst)
+                {
+                    app.UseResponseCaching();
+                    app.UseStrictCors();
+                }
+                else
+                {
+                    app.UseStrictCors();
+                    app.UseResponseCaching();
+                }
+
+                app.MapGet("/cached/{id}", (HttpContext context) =>
+                {
+                    context.Response.Headers.CacheControl = "public, max-age=60";
+                    return cachingApp.Run(context);
+                });
+            });
+
+        foreach (var (sequence, path) in new[] { ("A B disallowed none A B disallowed none", "/cached/1"), ("none disallowed B A none A disallowed B B", "/cached/2") })
+        {
+            var observations = await CacheSequence.SendAsync(app.Client, path, Requester.Parse(sequence));
+
+            observations.ShouldEachGetTheirOwnAnswerFromTheCache(CacheSequence.TwoOriginsContract, o => o.AgeHit);
+            app.Runs(path).Should().Be(4, "one run per requester, every repeat served from the cache");
+        }
+    }
+}
