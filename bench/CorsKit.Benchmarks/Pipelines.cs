@@ -27,8 +27,11 @@ internal sealed class Pipeline : IDisposable
 
     public ReusableHttpContext Http { get; }
 
-    /// <summary>CorsKit with a credentialed policy over <paramref name="origins"/> (exact origins and/or patterns).</summary>
-    public static Pipeline CorsKit(IEnumerable<string> origins, HeaderStore store = HeaderStore.HeaderDictionary)
+    /// <summary>
+    /// CorsKit with a credentialed policy over <paramref name="origins"/> (exact origins and/or
+    /// patterns); <paramref name="mode"/> sets the section's mode.
+    /// </summary>
+    public static Pipeline CorsKit(IEnumerable<string> origins, HeaderStore store = HeaderStore.HeaderDictionary, StrictCorsMode mode = StrictCorsMode.Enforce)
     {
         var services = new ServiceCollection()
             .AddLogging()
@@ -38,7 +41,7 @@ internal sealed class Pipeline : IDisposable
                 .WithHeaders("Content-Type", "Authorization")
                 .WithExposedHeaders("X-Request-Id")
                 .AllowCredentials()
-                .WithMaxAge(TimeSpan.FromMinutes(10))))
+                .WithMaxAge(TimeSpan.FromMinutes(10))).Mode = mode)
             .BuildServiceProvider();
         return new Pipeline(services, app => app.UseStrictCors(), store);
     }

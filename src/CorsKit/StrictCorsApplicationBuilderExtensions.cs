@@ -29,7 +29,8 @@ public static class StrictCorsApplicationBuilderExtensions
         ArgumentNullException.ThrowIfNull(app);
         var store = app.ApplicationServices.GetService<CorsPolicyStore>()
             ?? throw new InvalidOperationException("UseStrictCors() requires builder.Services.AddStrictCors() to be called first.");
-        app.ApplicationServices.GetRequiredService<PipelineCheck>().UseStrictCorsCalled(app);
+        var pipeline = app.ApplicationServices.GetRequiredService<PipelineCheck>();
+        pipeline.UseStrictCorsCalled(app);
         var logger = app.ApplicationServices.GetRequiredService<ILogger<StrictCorsMiddleware>>();
         var metrics = app.ApplicationServices.GetRequiredService<CorsKitMetrics>();
         var explainDenials = app.ApplicationServices.GetService<IHostEnvironment>()?.IsDevelopment() == true;
@@ -39,7 +40,8 @@ public static class StrictCorsApplicationBuilderExtensions
             // The pipeline is being built: every UseX() call has been made and endpoints are known.
             var endpoints = app.ApplicationServices.GetService<EndpointDataSource>();
             var routingAfter = !routingBefore && app.Properties.ContainsKey(EndpointRouteBuilderKey);
-            var frameworkPolicies = PipelineCheck.FrameworkCorsPolicies(app.ApplicationServices);
+            // Report-only mode is the one way to run next to the framework's CORS: during a migration.
+            var frameworkPolicies = store.Current.EnforcesNothing ? [] : PipelineCheck.FrameworkCorsPolicies(app.ApplicationServices);
             string[] pipelineErrors = frameworkPolicies.Count == 0 ? [] :
             [
                 $"The framework's CORS is configured next to CorsKit (policies {string.Join(", ", frameworkPolicies.Select(p => $"'{p}'"))} in services.AddCors(...)). "
@@ -53,7 +55,8 @@ public static class StrictCorsApplicationBuilderExtensions
             }
 
             var callbacks = RemoteAuthenticationCallbacks.Discover(app.ApplicationServices, logger);
-            return new StrictCorsMiddleware(next, store, metrics, callbacks, explainDenials, logger).InvokeAsync;
+            return new StrictCorsMiddleware(
+                next, store, metrics, callbacks, new ReportOnlyLog(logger, app.ApplicationServices.GetService<TimeProvider>() ?? TimeProvider.System), pipeline, explainDenials, logger).InvokeAsync;
         });
     }
 }

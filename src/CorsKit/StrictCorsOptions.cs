@@ -28,6 +28,22 @@ public sealed class StrictCorsOptions
     public bool BlockCrossOriginUnsafeRequests { get; set; } = true;
 
     /// <summary>
+    /// <see cref="StrictCorsMode.Enforce"/> (the default) or <see cref="StrictCorsMode.ReportOnly"/>:
+    /// evaluate every request but change nothing, only log and count what would be denied or
+    /// blocked. Applies to every policy that does not set its own <see cref="StrictCorsPolicyOptions.Mode"/>,
+    /// and to the CSRF guard unless <see cref="CrossOriginGuard"/> is set.
+    /// </summary>
+    public StrictCorsMode Mode { get; set; }
+
+    /// <summary>
+    /// The CSRF guard's state: <see cref="CrossOriginGuardMode.Enforce"/>,
+    /// <see cref="CrossOriginGuardMode.ReportOnly"/> or <see cref="CrossOriginGuardMode.Off"/>.
+    /// Unset, it follows <see cref="Mode"/> (and is off when <see cref="BlockCrossOriginUnsafeRequests"/>
+    /// is false, the older way of saying Off).
+    /// </summary>
+    public CrossOriginGuardMode? CrossOriginGuard { get; set; }
+
+    /// <summary>
     /// The longest Origin header value CorsKit looks at (512 by default); longer values are
     /// denied before any lookup. Must be at least as long as every listed origin.
     /// </summary>

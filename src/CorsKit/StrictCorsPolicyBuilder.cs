@@ -10,6 +10,17 @@ public sealed class StrictCorsPolicyBuilder
 
     internal StrictCorsPolicyBuilder(StrictCorsPolicyOptions policy) => _policy = policy;
 
+    /// <summary>
+    /// Evaluates requests under this policy without changing anything, only reporting what it
+    /// would deny (<see cref="StrictCorsPolicyOptions.Mode"/> = <see cref="StrictCorsMode.ReportOnly"/>).
+    /// </summary>
+    /// <returns>This builder.</returns>
+    public StrictCorsPolicyBuilder ReportOnly()
+    {
+        _policy.Mode = StrictCorsMode.ReportOnly;
+        return this;
+    }
+
     /// <summary>Adds allowed origins or subdomain patterns (<see cref="StrictCorsPolicyOptions.Origins"/>).</summary>
     /// <param name="origins">Browser-canonical origins such as <c>https://app.example.com</c>.</param>
     /// <returns>This builder.</returns>

@@ -44,4 +44,11 @@ public sealed class StrictCorsPolicyOptions
     /// private-network access. Off by default: a network attacker can impersonate such origins.
     /// </summary>
     public bool AllowInsecureOrigins { get; set; }
+
+    /// <summary>
+    /// This policy's own <see cref="StrictCorsMode"/>; unset, the section's
+    /// <see cref="StrictCorsOptions.Mode"/> applies. Report-only policies change nothing on
+    /// responses and report what they would deny.
+    /// </summary>
+    public StrictCorsMode? Mode { get; set; }
 }

@@ -106,6 +106,10 @@ internal static partial class CorsKitLog
             + "its preflights fail and its policies grant nothing. Remove app.UseCors() and services.AddCors(...), and move their policies to the Cors:Policies section. Logged once.")]
     public static partial void FrameworkCorsUsed(ILogger logger, string path);
 
+    [LoggerMessage(EventId = 1012, EventName = "FrameworkCorsNextToReportOnly", Level = LogLevel.Information,
+        Message = "The framework's CORS middleware answers next to CorsKit, which only reports (Mode: ReportOnly): the migration setup. Once the reports are clean, switch CorsKit to Enforce and remove app.UseCors() and services.AddCors(...).")]
+    public static partial void FrameworkCorsNextToReportOnly(ILogger logger);
+
     [LoggerMessage(EventId = 1009, EventName = "EndpointPolicyProblem", Level = LogLevel.Error,
         Message = "An endpoint added after startup has a CORS problem, and CorsKit denies it every cross-origin access until it is fixed: {Problem}")]
     public static partial void EndpointPolicyProblem(ILogger logger, string problem);

@@ -23,7 +23,10 @@ internal sealed class CorsKitMetrics
         _requests = meter.CreateCounter<long>(RequestsCounter, unit: "{request}", description: "Requests seen by CorsKit, by kind, result, policy and reason.");
     }
 
-    public void Record(in CorsDecision decision, string policy)
+    /// <param name="decision">The decision.</param>
+    /// <param name="policy">The policy's name.</param>
+    /// <param name="reportOnly">Whether the decision was only reported, not applied (tag <c>cors.mode</c>).</param>
+    public void Record(in CorsDecision decision, string policy, bool reportOnly = false)
     {
         if (!_requests.Enabled)
         {
@@ -36,6 +39,7 @@ internal sealed class CorsKitMetrics
             { "cors.result", decision.Result switch { CorsResult.Allowed => "allowed", CorsResult.Blocked => "blocked", _ => "denied" } },
             { "cors.policy", policy },
             { "cors.reason", decision.Reason.Tag() },
+            { "cors.mode", reportOnly ? "report_only" : "enforce" },
         };
         _requests.Add(1, tags);
     }

@@ -19,7 +19,8 @@ internal sealed class CompiledPolicy
         bool allowCredentials,
         int? maxAgeSeconds,
         bool allowPrivateNetwork,
-        bool allowInsecureOrigins)
+        bool allowInsecureOrigins,
+        bool reportOnly = false)
     {
         Name = name;
         Origins = origins;
@@ -28,6 +29,7 @@ internal sealed class CompiledPolicy
         AllowCredentials = allowCredentials;
         AllowPrivateNetwork = allowPrivateNetwork;
         AllowInsecureOrigins = allowInsecureOrigins;
+        ReportOnly = reportOnly;
         ExposedHeaders = exposedHeaders;
         AllowMethodsValue = JoinOrEmpty(methods.Names);
         AllowHeadersValue = JoinOrEmpty(headers.Names);
@@ -61,6 +63,9 @@ internal sealed class CompiledPolicy
 
     /// <summary>Whether plain-text origins were accepted with credentials or private-network access.</summary>
     public bool AllowInsecureOrigins { get; }
+
+    /// <summary>Whether the policy only reports what it would deny and changes nothing (<see cref="StrictCorsMode.ReportOnly"/>).</summary>
+    public bool ReportOnly { get; }
 
     /// <summary>The response headers exposed to pages, as configured (<c>*</c> included).</summary>
     public IReadOnlyList<string> ExposedHeaders { get; }

@@ -10,18 +10,39 @@ internal sealed class CompiledPolicySet
 {
     private readonly FrozenDictionary<string, CompiledPolicy> _policies;
 
-    public CompiledPolicySet(IEnumerable<CompiledPolicy> policies, string? defaultPolicy, bool blockCrossOriginUnsafeRequests)
+    public CompiledPolicySet(
+        IEnumerable<CompiledPolicy> policies, string? defaultPolicy, CrossOriginGuardMode guard, StrictCorsMode mode = StrictCorsMode.Enforce)
     {
         _policies = policies.ToFrozenDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
         Default = defaultPolicy is null ? CompiledPolicy.DenyAll : _policies[defaultPolicy];
-        BlockCrossOriginUnsafeRequests = blockCrossOriginUnsafeRequests;
+        Guard = guard;
+        BlockCrossOriginUnsafeRequests = guard != CrossOriginGuardMode.Off;
+        GuardReportsOnly = guard == CrossOriginGuardMode.ReportOnly;
+        Mode = mode;
+        EnforcesNothing = mode == StrictCorsMode.ReportOnly && guard != CrossOriginGuardMode.Enforce && _policies.Values.All(p => p.ReportOnly);
     }
 
     /// <summary>The policy for endpoints that name none: the configured default, or <see cref="CompiledPolicy.DenyAll"/>.</summary>
     public CompiledPolicy Default { get; }
 
-    /// <summary>Whether the CSRF guard is on.</summary>
+    /// <summary>The CSRF guard's state.</summary>
+    public CrossOriginGuardMode Guard { get; }
+
+    /// <summary>Whether the CSRF guard judges requests (enforcing or reporting).</summary>
     public bool BlockCrossOriginUnsafeRequests { get; }
+
+    /// <summary>Whether the CSRF guard only reports what it would block.</summary>
+    public bool GuardReportsOnly { get; }
+
+    /// <summary>The section's mode, which applies where no policy does (no default policy, disabled endpoints).</summary>
+    public StrictCorsMode Mode { get; }
+
+    /// <summary>Whether decisions under <paramref name="policy"/> are only reported.</summary>
+    public bool ReportsOnly(CompiledPolicy policy) =>
+        policy.ReportOnly || (Mode == StrictCorsMode.ReportOnly && ReferenceEquals(policy, CompiledPolicy.DenyAll));
+
+    /// <summary>Whether nothing at all is enforced: every policy and the guard only report (or the guard is off).</summary>
+    public bool EnforcesNothing { get; }
 
     public IEnumerable<string> Names => _policies.Keys;
 

@@ -25,6 +25,7 @@ internal static class ConfigurationSectionValidator
     [
         nameof(StrictCorsOptions.DefaultPolicy), nameof(StrictCorsOptions.Policies),
         nameof(StrictCorsOptions.BlockCrossOriginUnsafeRequests), nameof(StrictCorsOptions.MaxOriginLength),
+        nameof(StrictCorsOptions.Mode), nameof(StrictCorsOptions.CrossOriginGuard),
     ];
 
     private static readonly string[] PolicyKeys =
@@ -33,6 +34,7 @@ internal static class ConfigurationSectionValidator
         nameof(StrictCorsPolicyOptions.Headers), nameof(StrictCorsPolicyOptions.ExposedHeaders),
         nameof(StrictCorsPolicyOptions.AllowCredentials), nameof(StrictCorsPolicyOptions.MaxAgeSeconds),
         nameof(StrictCorsPolicyOptions.AllowPrivateNetwork), nameof(StrictCorsPolicyOptions.AllowInsecureOrigins),
+        nameof(StrictCorsPolicyOptions.Mode),
     ];
 
     /// <summary>What each setting's value must be, and an example of it as written in JSON.</summary>
@@ -50,6 +52,15 @@ internal static class ConfigurationSectionValidator
         [nameof(StrictCorsPolicyOptions.MaxAgeSeconds)] = (ValueKind.Integer, "600"),
         [nameof(StrictCorsPolicyOptions.AllowPrivateNetwork)] = (ValueKind.Boolean, "true"),
         [nameof(StrictCorsPolicyOptions.AllowInsecureOrigins)] = (ValueKind.Boolean, "true"),
+        [nameof(StrictCorsOptions.Mode)] = (ValueKind.Name, "\"ReportOnly\""),
+        [nameof(StrictCorsOptions.CrossOriginGuard)] = (ValueKind.Name, "\"ReportOnly\""),
+    };
+
+    /// <summary>The values settings that choose among a few accept (compared ignoring case, as binding does).</summary>
+    private static readonly Dictionary<string, string[]> Choices = new(StringComparer.OrdinalIgnoreCase)
+    {
+        [nameof(StrictCorsOptions.Mode)] = Enum.GetNames<StrictCorsMode>(),
+        [nameof(StrictCorsOptions.CrossOriginGuard)] = Enum.GetNames<CrossOriginGuardMode>(),
     };
 
     /// <summary>Names used by Microsoft.AspNetCore.Cors and other libraries, mapped to CorsKit's.</summary>
@@ -144,6 +155,12 @@ internal static class ConfigurationSectionValidator
             }
 
             return misshapen.Count == 0;
+        }
+
+        if (Choices.TryGetValue(setting.Key, out var choices) && value is not null && !IsOneOf(choices, value))
+        {
+            issues.Error(path, $"'{value}' is not one of {string.Join(", ", choices)}: write e.g. \"{setting.Key}\": {example}.");
+            return false;
         }
 
         if (kind == ValueKind.Boolean && !bool.TryParse(value, out _))

@@ -41,7 +41,7 @@ internal static class CorsPolicyCompiler
             {
                 issues.Error(path, "the policy is empty: give it at least \"Origins\".");
             }
-            else if (PolicyValidator.Validate(name, policyOptions, path, options.MaxOriginLength, issues) is { } policy)
+            else if (PolicyValidator.Validate(name, policyOptions, path, options.MaxOriginLength, issues, options.Mode) is { } policy)
             {
                 policies.Add(policy);
             }
@@ -63,7 +63,30 @@ internal static class CorsPolicyCompiler
             issues.Warning(rootPath, stale);
         }
 
-        var set = issues.HasErrors ? null : new CompiledPolicySet(policies, options.DefaultPolicy, options.BlockCrossOriginUnsafeRequests);
+        var guard = GuardMode(options, rootPath, issues);
+        var set = issues.HasErrors ? null : new CompiledPolicySet(policies, options.DefaultPolicy, guard, options.Mode);
         return new CompilationResult(set, issues);
+    }
+
+    /// <summary>
+    /// The guard's state: CrossOriginGuard when set, else off when BlockCrossOriginUnsafeRequests
+    /// is false, else the section's mode. The two keys must not contradict each other.
+    /// </summary>
+    private static CrossOriginGuardMode GuardMode(StrictCorsOptions options, string rootPath, ConfigurationIssues issues)
+    {
+        if (options.CrossOriginGuard is { } guard)
+        {
+            if (!options.BlockCrossOriginUnsafeRequests && guard != CrossOriginGuardMode.Off)
+            {
+                issues.Error($"{rootPath}:{nameof(StrictCorsOptions.CrossOriginGuard)}",
+                    $"is {guard}, but {rootPath}:{nameof(StrictCorsOptions.BlockCrossOriginUnsafeRequests)} is false (the older way of writing Off). Keep only CrossOriginGuard.");
+            }
+
+            return guard;
+        }
+
+        return !options.BlockCrossOriginUnsafeRequests ? CrossOriginGuardMode.Off
+            : options.Mode == StrictCorsMode.ReportOnly ? CrossOriginGuardMode.ReportOnly
+            : CrossOriginGuardMode.Enforce;
     }
 }

@@ -22,7 +22,7 @@ public class CorsReasonDescriptorTests
     {
         var reason = Enum.Parse<CorsReason>(name);
         var descriptor = CorsReasonDescriptor.For(reason);
-        var facts = DenialFacts.Of(TestPolicies.Web(), new CorsDecision(CorsRequestKind.Actual, CorsResult.Denied, reason, "X-Thing".AsMemory()), "https://evil.example", "POST", new DenialSetting("Cors", new CompiledPolicySet([], null, true), null));
+        var facts = DenialFacts.Of(TestPolicies.Web(), new CorsDecision(CorsRequestKind.Actual, CorsResult.Denied, reason, "X-Thing".AsMemory()), "https://evil.example", "POST", new DenialSetting("Cors", new CompiledPolicySet([], null, CrossOriginGuardMode.Enforce), null));
 
         descriptor.Tag.Should().MatchRegex("^[a-z_]+$").And.NotBe("unknown");
         descriptor.Explain(facts).Should().NotBeNullOrWhiteSpace();

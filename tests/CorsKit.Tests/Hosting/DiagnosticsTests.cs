@@ -117,6 +117,6 @@ public sealed class DiagnosticsTests : IAsyncLifetime
             "1 actual denied web origin_not_allowed",
             "1 actual blocked web origin_not_allowed",
             "1 not_cors allowed web none");
-        _requests.GetMeasurementSnapshot().Should().OnlyContain(m => m.Tags.Count == 4, "no tag beyond kind, result, policy and reason");
+        _requests.GetMeasurementSnapshot().Should().OnlyContain(m => m.Tags.Count == 5 && (string)m.Tags["cors.mode"]! == "enforce", "no tag beyond kind, result, policy, reason and mode");
     }
 }

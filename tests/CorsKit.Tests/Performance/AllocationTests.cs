@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace CorsKit.Tests.Performance;
 
@@ -128,6 +129,80 @@ public sealed class AllocationTests : IDisposable
         http.StatusCode.Should().Be(expectedStatus, path);
         http.ResponseHeaders.Vary.ToString().Should().StartWith("Origin", "the request really went through CorsKit");
         allocated.Should().Be(0, $"'{path}' must allocate nothing per request ({allocated / (double)Iterations:F1} B/request measured)");
+    }
+
+    public static TheoryData<string, string, (string, string)[], int> ReportOnlyPaths => new()
+    {
+        { "would deny an origin", "GET", [("Origin", "https://evil.example")], 200 },
+        { "would block a write", "POST", [("Origin", "https://evil.example"), ("Sec-Fetch-Site", "cross-site")], 200 },
+        { "would deny a preflight", "OPTIONS", [("Origin", "https://app.example.com"), ("Access-Control-Request-Method", "PATCH")], 204 },
+        { "allows, and writes nothing", "GET", [("Origin", "https://app.example.com")], 200 },
+        { "no Origin", "GET", [], 200 },
+    };
+
+    /// <summary>
+    /// Report-only mode logs at Information: with a logger that listens, once the first reports of
+    /// each reason are out (warm-up), further ones are left out without allocating. The clock
+    /// stands still, so no new minute starts during the measurement.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(ReportOnlyPaths))]
+    public void Report_only_paths_allocate_nothing_per_request(string path, string method, (string, string)[] headers, int expectedStatus)
+    {
+        using var services = new ServiceCollection()
+            .AddLogging(b => b.AddProvider(new ListeningLoggerProvider()).SetMinimumLevel(LogLevel.Information))
+            .AddSingleton<TimeProvider>(new StoppedClock())
+            .AddStrictCors(o =>
+            {
+                o.Mode = StrictCorsMode.ReportOnly;
+                o.AddDefaultPolicy("web", p => p.WithOrigins("https://app.example.com").WithMethods("PUT").AllowCredentials());
+            })
+            .BuildServiceProvider();
+        var builder = new ApplicationBuilder(services);
+        builder.UseStrictCors();
+        builder.Run(_ => Task.CompletedTask);
+        var app = builder.Build();
+        var http = new ReusableHttpContext(services, HeaderStore.Kestrel).WithRequest(method, headers);
+        for (var i = 0; i < 100; i++)
+        {
+            http.Send(app);
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < Iterations; i++)
+        {
+            http.Send(app);
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        http.StatusCode.Should().Be(expectedStatus, path);
+        http.ResponseHeaders.AccessControlAllowOrigin.Count.Should().Be(0, "report-only mode writes no header");
+        allocated.Should().Be(0, $"'{path}' must allocate nothing per request ({allocated / (double)Iterations:F1} B/request measured)");
+    }
+
+    private sealed class StoppedClock : TimeProvider
+    {
+        public override long GetTimestamp() => 1_000_000;
+    }
+
+    /// <summary>A logger that wants every event and drops it: what a real provider costs CorsKit up to the call.</summary>
+    private sealed class ListeningLoggerProvider : ILoggerProvider, ILogger
+    {
+        public ILogger CreateLogger(string categoryName) => this;
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+        }
+
+        public void Dispose()
+        {
+        }
     }
 
     [Fact]

@@ -42,10 +42,15 @@ public class ConfigurationSchemaTests
             var entry = described[setting.Name]!;
             entry["description"]!.GetValue<string>().Should().NotBeNullOrWhiteSpace(setting.Name);
             entry["type"]!.GetValue<string>().Should().Be(JsonType(setting.PropertyType), setting.Name);
+            if ((Nullable.GetUnderlyingType(setting.PropertyType) ?? setting.PropertyType) is { IsEnum: true } choices)
+            {
+                entry["enum"]!.AsArray().Select(n => n!.GetValue<string>()).Should().Equal(Enum.GetNames(choices), setting.Name);
+            }
             if (entry["default"] is { } documented)
             {
                 var actual = setting.GetValue(defaults);
-                documented.ToJsonString().Should().Be(JsonValue.Create(actual)!.ToJsonString(), "the default of {0}", setting.Name);
+                var expected = actual is Enum choice ? JsonValue.Create(choice.ToString()) : JsonValue.Create(actual)!;
+                documented.ToJsonString().Should().Be(expected.ToJsonString(), "the default of {0}", setting.Name);
             }
         }
     }
@@ -55,7 +60,7 @@ public class ConfigurationSchemaTests
         {
             var t when t == typeof(bool) => "boolean",
             var t when t == typeof(int) => "integer",
-            var t when t == typeof(string) => "string",
+            var t when t == typeof(string) || t.IsEnum => "string",
             var t when t == typeof(IList<string>) => "array",
             var t when t == typeof(IDictionary<string, StrictCorsPolicyOptions>) => "object",
             var t => throw new InvalidOperationException($"No JSON type for {t}: describe it in ConfigurationSchema.json and here."),

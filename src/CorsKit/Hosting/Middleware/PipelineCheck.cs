@@ -99,12 +99,22 @@ internal sealed class PipelineCheck : IStartupFilter
         return names;
     }
 
-    /// <summary>Logs, once per app, that the framework's CORS middleware runs next to CorsKit.</summary>
-    public void FrameworkCorsUsed(ILogger logger, PathString path)
+    /// <summary>Whether the framework's CORS middleware is in the app's pipeline (it was given its service).</summary>
+    public bool FrameworkCorsPresent { get; set; }
+
+    /// <summary>Logs, once per app, that the framework's CORS middleware runs next to CorsKit: an error, or expected in report-only mode.</summary>
+    public void FrameworkCorsUsed(ILogger logger, PathString path, bool reportOnly)
     {
         if (Interlocked.Exchange(ref _frameworkCorsReported, 1) == 0)
         {
-            CorsKitLog.FrameworkCorsUsed(logger, path.ToString());
+            if (reportOnly)
+            {
+                CorsKitLog.FrameworkCorsNextToReportOnly(logger);
+            }
+            else
+            {
+                CorsKitLog.FrameworkCorsUsed(logger, path.ToString());
+            }
         }
     }
 

@@ -27,6 +27,8 @@ internal sealed class StrictCorsMiddleware
     private readonly CorsPolicyStore _store;
     private readonly CorsKitMetrics _metrics;
     private readonly RemoteAuthenticationCallbacks _callbacks;
+    private readonly ReportOnlyLog _reports;
+    private readonly PipelineCheck _pipeline;
     private readonly bool _explainDenials;
     private readonly ILogger _logger;
     private int _otherCorsReported;
@@ -42,6 +44,8 @@ internal sealed class StrictCorsMiddleware
     /// <param name="store">The policies in force.</param>
     /// <param name="metrics">The CorsKit meter.</param>
     /// <param name="callbacks">Remote authentication callback paths, which accept cross-site form posts.</param>
+    /// <param name="reports">The reports of report-only mode.</param>
+    /// <param name="pipeline">What the app's pipeline holds besides CorsKit.</param>
     /// <param name="explainDenials">True in the Development environment: denials get a problem-details body.</param>
     /// <param name="logger">The logger.</param>
     public StrictCorsMiddleware(
@@ -49,6 +53,8 @@ internal sealed class StrictCorsMiddleware
         CorsPolicyStore store,
         CorsKitMetrics metrics,
         RemoteAuthenticationCallbacks callbacks,
+        ReportOnlyLog reports,
+        PipelineCheck pipeline,
         bool explainDenials,
         ILogger<StrictCorsMiddleware> logger)
     {
@@ -56,6 +62,8 @@ internal sealed class StrictCorsMiddleware
         _store = store;
         _metrics = metrics;
         _callbacks = callbacks;
+        _reports = reports;
+        _pipeline = pipeline;
         _explainDenials = explainDenials;
         _logger = logger;
         _createRestoreCallback = policy => new RestoreCorsHeaders(policy, logger).OnResponseStarting;
@@ -70,12 +78,14 @@ internal sealed class StrictCorsMiddleware
         var response = context.Response;
         if (response.StatusCode >= StatusCodes.Status400BadRequest && ReExecution.IsReExecuted(context))
         {
-            return ContinueReExecuted(context, metadata);
+            return ContinueReExecuted(context, metadata, policies.Mode == StrictCorsMode.ReportOnly);
         }
 
         var policy = EndpointPolicies.Resolve(policies, metadata);
+        var reportOnly = policies.ReportsOnly(policy);
         var origin = request.Headers.Origin;
         Func<object, Task>? onResponseStarting = null;
+        var recorded = false;
 
         // Whether the CSRF guard judges the request: then its answer depends on the origin.
         bool judged;
@@ -86,10 +96,18 @@ internal sealed class StrictCorsMiddleware
             judged = policies.BlockCrossOriginUnsafeRequests && (!HttpMethodRules.IsSafe(request.Method) || IsUpgrade(request));
             if (judged && Blocks(context, endpoint, endpointMethods: null, policy, CorsDecision.NotCors) is { } blocked)
             {
-                return AnswerBlocked(context, policy, blocked, origin);
+                if (!policies.GuardReportsOnly)
+                {
+                    return AnswerBlocked(context, policy, blocked, origin);
+                }
+
+                recorded = ReportBlocked(policy, blocked, origin, request.Method);
             }
 
-            _metrics.Record(CorsDecision.NotCors, policy.Name);
+            if (!recorded)
+            {
+                _metrics.Record(CorsDecision.NotCors, policy.Name, reportOnly);
+            }
         }
         else
         {
@@ -98,10 +116,10 @@ internal sealed class StrictCorsMiddleware
             // answered here, never run, whatever the case of its method.
             if (HttpMethods.IsOptions(request.Method) && request.Headers.AccessControlRequestMethod is { Count: > 0 } requestMethod)
             {
-                return AnswerPreflight(context, policy, origin, requestMethod);
+                return reportOnly ? ReportPreflight(context, policy, origin, requestMethod) : AnswerPreflight(context, policy, origin, requestMethod);
             }
 
-            if (response.Headers.AccessControlAllowOrigin.Count > 0)
+            if (!reportOnly && response.Headers.AccessControlAllowOrigin.Count > 0)
             {
                 RemoveHeadersOfAnotherMiddleware(context);
             }
@@ -126,11 +144,27 @@ internal sealed class StrictCorsMiddleware
 
             if (judged && Blocks(context, endpoint, endpointMethods, policy, decision) is { } blocked)
             {
-                return AnswerBlocked(context, policy, blocked, origin);
+                if (!policies.GuardReportsOnly)
+                {
+                    return AnswerBlocked(context, policy, blocked, origin);
+                }
+
+                recorded = ReportBlocked(policy, blocked, origin, request.Method);
             }
 
-            _metrics.Record(decision, policy.Name);
-            if (decision.IsAllowed)
+            if (!recorded)
+            {
+                _metrics.Record(decision, policy.Name, reportOnly);
+            }
+
+            if (reportOnly)
+            {
+                if (!decision.IsAllowed && !recorded)
+                {
+                    _reports.WouldDeny(policy, decision, origin, request.Method);
+                }
+            }
+            else if (decision.IsAllowed)
             {
                 CorsResponseWriter.WriteAllowed(response.Headers, policy, origin);
                 onResponseStarting = _restoreCallbacks.TryGetValue(policy, out var restore) ? restore : _restoreCallbacks.GetValue(policy, _createRestoreCallback);
@@ -146,7 +180,7 @@ internal sealed class StrictCorsMiddleware
         }
 
         MarkCorsMiddlewareInvoked(context, metadata);
-        if (policy.VariesByOrigin || judged)
+        if ((policy.VariesByOrigin && !reportOnly) || (judged && !policies.GuardReportsOnly))
         {
             // Vary goes on before the endpoint and before any cache after CorsKit takes its
             // snapshot or computes its key, so that caches never hand one origin's answer to another.
@@ -163,6 +197,41 @@ internal sealed class StrictCorsMiddleware
         return _next(context);
     }
 
+    /// <summary>Reports a request the guard would block, in report-only mode; it goes on. Returns true: it is counted.</summary>
+    private bool ReportBlocked(CompiledPolicy policy, in CorsDecision blocked, StringValues origin, string method)
+    {
+        _metrics.Record(blocked, policy.Name, reportOnly: true);
+        _reports.WouldBlock(policy, blocked, origin, method);
+        return true;
+    }
+
+    /// <summary>
+    /// A preflight under a report-only policy: evaluated, counted, reported if it would be
+    /// denied, and answered by nobody here — by the framework's CORS middleware when the app still
+    /// has one (a migration), otherwise with an empty 204 that grants nothing, as an app without
+    /// CORS support gives none: a preflight never runs the endpoint routing selected for it.
+    /// </summary>
+    private Task ReportPreflight(HttpContext context, CompiledPolicy policy, StringValues origin, StringValues requestMethod)
+    {
+        var decision = CorsEngine.EvaluatePreflight(policy, PreflightOf(context.Request.Headers, origin, requestMethod));
+        _metrics.Record(decision, policy.Name, reportOnly: true);
+        if (!decision.IsAllowed)
+        {
+            _reports.WouldDeny(policy, decision, origin, HttpMethods.Options);
+        }
+
+        if (_pipeline.FrameworkCorsPresent)
+        {
+            return _next(context);
+        }
+
+        context.Response.StatusCode = StatusCodes.Status204NoContent;
+        return Task.CompletedTask;
+    }
+
+    private static PreflightRequest PreflightOf(IHeaderDictionary headers, StringValues origin, StringValues requestMethod) =>
+        new(origin, requestMethod, headers.AccessControlRequestHeaders, headers[CorsHeaderNames.AccessControlRequestPrivateNetwork]);
+
     /// <summary>
     /// An exception handler or status-code pages run the pipeline again for the same request: the
     /// first pass's decision stands (no second guard or preflight evaluation, nothing counted or
@@ -170,9 +239,13 @@ internal sealed class StrictCorsMiddleware
     /// allowed request are restored by the first pass's response-start callback) and the marker
     /// the endpoint middleware looks for.
     /// </summary>
-    private Task ContinueReExecuted(HttpContext context, ICorsMetadata? metadata)
+    private Task ContinueReExecuted(HttpContext context, ICorsMetadata? metadata, bool reportOnly)
     {
-        VaryHeader.Origin.AddTo(context.Response.Headers);
+        if (!reportOnly)
+        {
+            VaryHeader.Origin.AddTo(context.Response.Headers);
+        }
+
         MarkCorsMiddlewareInvoked(context, metadata);
         return _next(context);
     }
@@ -222,10 +295,7 @@ internal sealed class StrictCorsMiddleware
 
     private Task AnswerPreflight(HttpContext context, CompiledPolicy policy, StringValues origin, StringValues requestMethod)
     {
-        var headers = context.Request.Headers;
-        var preflight = new PreflightRequest(
-            origin, requestMethod, headers.AccessControlRequestHeaders, headers[CorsHeaderNames.AccessControlRequestPrivateNetwork]);
-        var decision = CorsEngine.EvaluatePreflight(policy, preflight);
+        var decision = CorsEngine.EvaluatePreflight(policy, PreflightOf(context.Request.Headers, origin, requestMethod));
         _metrics.Record(decision, policy.Name);
         CorsResponseWriter.WritePreflight(context.Response, policy, origin, decision);
         if (decision.IsAllowed)
