@@ -91,9 +91,10 @@ internal sealed class StrictCorsMiddleware
         bool judged;
         if (origin.Count == 0)
         {
-            // Browsers send Origin with every request but GET and HEAD, so without it only an
-            // unsafe method can be a browser's cross-site request (told by Fetch Metadata).
-            judged = policies.BlockCrossOriginUnsafeRequests && (!HttpMethodRules.IsSafe(request.Method) || IsUpgrade(request));
+            // Browsers send Origin with every request but GET and HEAD (WebSocket handshakes
+            // included), so without it only an unsafe method can be a browser's cross-site
+            // request (told by Fetch Metadata).
+            judged = policies.BlockCrossOriginUnsafeRequests && !HttpMethodRules.IsSafe(request.Method);
             if (judged && Blocks(context, endpoint, endpointMethods: null, policy, CorsDecision.NotCors) is { } blocked)
             {
                 if (!policies.GuardReportsOnly)

@@ -10,12 +10,14 @@ namespace CorsKit.Hosting.Middleware;
 internal sealed class VaryHeader
 {
     private readonly string[] _tokens;
+    private readonly string _joined;
     private readonly StringValues _value;
 
     public VaryHeader(params string[] tokens)
     {
         _tokens = tokens;
-        _value = string.Join(", ", tokens);
+        _joined = string.Join(", ", tokens);
+        _value = _joined;
     }
 
     /// <summary>Vary for every response under a policy: the answer depends on the request's Origin.</summary>
@@ -35,6 +37,12 @@ internal sealed class VaryHeader
         if (existing.Count == 0)
         {
             headers.Vary = _value;
+            return;
+        }
+
+        if (existing.Count == 1 && ReferenceEquals(existing[0], _joined))
+        {
+            // Still the value written before the endpoint (the response-start check of an allowed request).
             return;
         }
 
