@@ -33,7 +33,8 @@ internal sealed class VaryHeader
     /// </summary>
     public void AddTo(IHeaderDictionary headers)
     {
-        var existing = headers.Vary;
+        // Before the endpoint the response usually has no header at all: one write, no lookup.
+        var existing = headers.Count == 0 ? default : headers.Vary;
         if (existing.Count == 0)
         {
             headers.Vary = _value;
