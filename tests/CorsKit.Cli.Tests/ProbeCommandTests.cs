@@ -82,6 +82,14 @@ public sealed class ProbeCommandTests : IAsyncLifetime
                 c.Response.Headers.AccessControlAllowHeaders = "*";
                 return HttpMethods.IsOptions(c.Request.Method) ? Results.NoContent() : Results.Text("ok");
             });
+            app.MapMethods("/echo", ["OPTIONS", "POST"], async (HttpContext c) =>
+            {
+                using var reader = new StreamReader(c.Request.Body);
+                _received.Enqueue($"{c.Request.Method} content-type={c.Request.ContentType} body={await reader.ReadToEndAsync()}");
+                c.Response.Headers.AccessControlAllowOrigin = "*";
+                c.Response.Headers.AccessControlAllowHeaders = "*";
+                return HttpMethods.IsOptions(c.Request.Method) ? Results.NoContent() : Results.Text("ok");
+            });
         });
         await Task.WhenAll(_corsKit.StartAsync(), _broken.StartAsync());
     }
@@ -200,12 +208,49 @@ public sealed class ProbeCommandTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_unreachable_server_is_reported_with_exit_code_2()
+    public async Task An_unreachable_server_is_no_HTTP_answer_with_exit_code_6()
     {
         var (exitCode, output) = await Cli.RunAsync("probe", "http://127.0.0.1:1/x", "--origin", App);
 
+        exitCode.Should().Be(6);
+        output.Should().Contain("error: http://127.0.0.1:1/x: no HTTP answer: ").And.NotContain("Result:");
+    }
+
+    [Fact]
+    public async Task A_string_body_is_sent_as_text_plain_charset_UTF_8_as_fetch_sends_it_so_no_preflight_is_needed()
+    {
+        var (exitCode, output) = await Cli.RunAsync("probe", $"{BrokenUrl}/echo", "--origin", App, "--method", "POST", "--data", "caf\u00e9");
+
+        exitCode.Should().Be(0, output);
+        output.Should().Contain("1. Preflight: not needed").And.Contain("Content-Type: text/plain;charset=UTF-8");
+        _received.Should().Equal("POST content-type=text/plain;charset=UTF-8 body=caf\u00e9");
+    }
+
+    [Fact]
+    public async Task A_Content_Type_the_page_sets_is_kept_instead_of_the_string_body_type()
+    {
+        var (exitCode, output) = await Cli.RunAsync("probe", $"{BrokenUrl}/echo", "--origin", App, "--method", "POST",
+            "--header", "content-type: application/json", "--data", "{}");
+
+        exitCode.Should().Be(0, output);
+        output.Should().Contain("Access-Control-Request-Headers: content-type").And.NotContain("text/plain");
+        _received.Should().Equal("OPTIONS content-type= body=", "POST content-type=application/json body={}");
+    }
+
+    [Theory]
+    [InlineData(null, "x", "GET")]
+    [InlineData("GET", "x", "GET")]
+    [InlineData("get", "", "GET")]
+    [InlineData("HEAD", "x", "HEAD")]
+    [InlineData("Head", "{}", "HEAD")]
+    public async Task A_body_with_GET_or_HEAD_is_a_usage_error_as_fetch_throws_a_TypeError(string? method, string data, string normalized)
+    {
+        string[] methodArguments = method is null ? [] : ["--method", method];
+        var (exitCode, output) = await Cli.RunAsync(["probe", $"{CorsKitUrl}/items/1", "--origin", App, .. methodArguments, "--data", data]);
+
         exitCode.Should().Be(2);
-        output.Should().Contain("error: http://127.0.0.1:1/x");
+        output.Should().Be($"error: --data with --method {normalized}: fetch() throws a TypeError (a GET or HEAD request cannot have a body), so no page can send it.{Environment.NewLine}");
+        _received.Should().BeEmpty();
     }
 
     [Fact]

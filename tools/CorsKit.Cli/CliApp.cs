@@ -13,7 +13,18 @@ internal static class CliApp
             CheckCommand(output, time ?? TimeProvider.System),
             ProbeCommand(output, error, handler),
         };
-        return root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+        return InvokeAsync(root.Parse(args), new InvocationConfiguration { Output = output, Error = error });
+    }
+
+    /// <summary>
+    /// Runs the parsed command. A command line that does not parse (an unknown or mistyped option,
+    /// a missing argument or required option, a value of the wrong type) is reported as the parser
+    /// reports it, with exit code <see cref="ExitCodes.Usage"/>, never with a verdict's code.
+    /// </summary>
+    private static async Task<int> InvokeAsync(ParseResult parsed, InvocationConfiguration configuration)
+    {
+        var exitCode = await parsed.InvokeAsync(configuration);
+        return parsed.Action is System.CommandLine.Invocation.ParseErrorAction ? ExitCodes.Usage : exitCode;
     }
 
     private static Command CheckCommand(TextWriter output, TimeProvider time)
@@ -33,10 +44,11 @@ internal static class CliApp
         var header = new Option<string[]>("--header") { Description = "A request header, 'Name: value' or 'Name'; repeat for more.", AllowMultipleArgumentsPerToken = false };
         var credentials = new Option<bool>("--credentials") { Description = "Send the request as fetch(..., { credentials: 'include' }) would." };
         var cookie = new Option<string[]>("--cookie") { Description = "A cookie 'name=value' the browser holds for the URL, sent with the request (not the preflight); needs --credentials; repeat for more.", AllowMultipleArgumentsPerToken = false };
-        var data = new Option<string?>("--data") { Description = "A request body." };
-        var command = new Command("probe", "Send the preflight (when a browser would) and the request, and judge each answer with the Fetch standard's CORS checks; exit 0 only if a page could read the response.")
+        var data = new Option<string?>("--data") { Description = "A request body, sent as fetch() sends a string (Content-Type: text/plain;charset=UTF-8 unless --header sets one); refused with GET and HEAD, as fetch() refuses it." };
+        var timeout = new Option<double>("--timeout") { Description = "Seconds to wait for each answer (the preflight's, the request's), the body read included, before giving up with exit code 5.", DefaultValueFactory = _ => 30 };
+        var command = new Command("probe", "Send the preflight (when a browser would) and the request, and judge each answer with the Fetch standard's CORS checks; exit 0 if a page could read the response, 1 if it could not, 2 on a usage error, 5 on a timeout, 6 when no HTTP answer came.")
         {
-            url, origin, method, header, credentials, cookie, data,
+            url, origin, method, header, credentials, cookie, data, timeout,
         };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -48,21 +60,30 @@ internal static class CliApp
                 result.GetValue(credentials),
                 result.GetValue(cookie) ?? [],
                 result.GetValue(data));
-            if (request is null)
+            var seconds = result.GetValue(timeout);
+            if (request is null || seconds is not (> 0 and <= 3600))
             {
-                await error.WriteLineAsync($"error: {problem}");
-                return 2;
+                await error.WriteLineAsync($"error: {problem ?? $"--timeout {seconds}: give a number of seconds greater than 0 and at most 3600."}");
+                return ExitCodes.Usage;
             }
 
+            // Most of what the probe prints comes from the server: escape what could act on a terminal.
+            var safeOutput = new TerminalSafeWriter(output);
             using var http = ProbeHttp.Create(handler);
             try
             {
-                return await new CorsProbe(http, output).RunAsync(request, cancellationToken) ? 0 : 1;
+                return await new CorsProbe(http, safeOutput, TimeSpan.FromSeconds(seconds)).RunAsync(request, cancellationToken) switch
+                {
+                    ProbeOutcome.Readable => ExitCodes.Success,
+                    ProbeOutcome.Blocked => ExitCodes.Failed,
+                    ProbeOutcome.TimedOut => ExitCodes.TimedOut,
+                    _ => throw new InvalidOperationException("unknown probe outcome"),
+                };
             }
-            catch (HttpRequestException exception)
+            catch (Exception exception) when (exception is HttpRequestException or IOException)
             {
-                await error.WriteLineAsync($"error: {request.Url}: {exception.Message}");
-                return 2;
+                await new TerminalSafeWriter(error).WriteLineAsync($"error: {request.Url}: no HTTP answer: {exception.Message}");
+                return ExitCodes.NoAnswer;
             }
         });
         return command;

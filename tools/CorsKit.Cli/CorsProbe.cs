@@ -1,20 +1,40 @@
+using System.Net.Http.Headers;
 using CorsKit.Engine;
 using CorsKit.Fetch;
 
 namespace CorsKit.Cli;
 
-/// <summary>A cross-origin request as a page would make it.</summary>
+/// <summary>A cross-origin request as a page would make it (a string body already has its Content-Type header).</summary>
 internal sealed record ProbeRequest(
     Uri Url, string Origin, string Method, IReadOnlyList<(string Name, string Value)> Headers, bool Credentials, IReadOnlyList<string> Cookies, string? Body);
+
+/// <summary>How a probe ended.</summary>
+internal enum ProbeOutcome
+{
+    /// <summary>A page could read the response.</summary>
+    Readable,
+
+    /// <summary>The browser blocks the response (or never sends the request).</summary>
+    Blocked,
+
+    /// <summary>The server did not answer completely within the timeout: no verdict.</summary>
+    TimedOut,
+}
 
 /// <summary>
 /// Plays the browser: sends the preflight when the Fetch standard requires one, then the actual
 /// request, judges each response with the standard's checks and prints every step. Works against
-/// any server. The result says whether a page could read the response.
+/// any server, and treats it as hostile: each answer, body included, must come within
+/// <paramref name="timeout"/>; a body is read only when something of it is printed (a problem
+/// details' detail and fix), and then at most <see cref="ProblemBodyLimit"/> bytes; everything is
+/// printed through <paramref name="output"/>, which the caller makes a <see cref="TerminalSafeWriter"/>.
 /// </summary>
-internal sealed class CorsProbe(HttpClient http, TextWriter output)
+internal sealed class CorsProbe(HttpClient http, TextWriter output, TimeSpan timeout)
 {
-    public async Task<bool> RunAsync(ProbeRequest request, CancellationToken cancellationToken)
+    /// <summary>The most of an <c>application/problem+json</c> body the probe reads; a longer one is not read further.</summary>
+    public const int ProblemBodyLimit = 64 * 1024;
+
+    public async Task<ProbeOutcome> RunAsync(ProbeRequest request, CancellationToken cancellationToken)
     {
         output.WriteLine($"Probing {request.Method} {request.Url} from a page on {request.Origin} (credentials: {(request.Credentials ? "include" : "omit")})");
         var unsafeNames = FetchRules.UnsafeHeaderNames(request.Headers);
@@ -32,10 +52,16 @@ internal sealed class CorsProbe(HttpClient http, TextWriter output)
         if (reasons.Count > 0)
         {
             output.WriteLine($"1. Preflight: needed because {string.Join(" and ", reasons)}.");
-            if (!await PreflightAsync(request, unsafeNames, cancellationToken))
+            var passed = await WithinTimeoutAsync(deadline => PreflightAsync(request, unsafeNames, deadline), cancellationToken);
+            if (passed is null)
+            {
+                return TimedOut("the preflight");
+            }
+
+            if (passed is false)
             {
                 output.WriteLine("Result: BLOCKED. The preflight failed, so the browser does not send the request at all.");
-                return false;
+                return ProbeOutcome.Blocked;
             }
         }
         else
@@ -43,7 +69,34 @@ internal sealed class CorsProbe(HttpClient http, TextWriter output)
             output.WriteLine("1. Preflight: not needed (a simple request: safelisted method and headers). The browser sends the request directly.");
         }
 
-        return await ActualAsync(request, cancellationToken);
+        return await WithinTimeoutAsync(deadline => ActualAsync(request, deadline), cancellationToken) switch
+        {
+            null => TimedOut("the request"),
+            true => ProbeOutcome.Readable,
+            false => ProbeOutcome.Blocked,
+        };
+    }
+
+    /// <summary>Runs one exchange (send, judge, read what is printed) under the timeout; null when it elapsed.</summary>
+    private async Task<bool?> WithinTimeoutAsync(Func<CancellationToken, Task<bool>> exchange, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            return await exchange(deadline.Token);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
+    private ProbeOutcome TimedOut(string step)
+    {
+        var seconds = timeout.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
+        output.WriteLine($"Result: TIMED OUT. The server did not answer {step} completely within {seconds} s (--timeout {seconds}). No verdict: a browser would still be waiting.");
+        return ProbeOutcome.TimedOut;
     }
 
     private async Task<bool> PreflightAsync(ProbeRequest request, List<string> unsafeNames, CancellationToken cancellationToken)
@@ -57,7 +110,7 @@ internal sealed class CorsProbe(HttpClient http, TextWriter output)
         }
 
         Print("   ->", preflight);
-        using var response = await http.SendAsync(preflight, cancellationToken);
+        using var response = await http.SendAsync(preflight, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         Print("   <-", response);
 
         var checks = new Checks(output);
@@ -135,7 +188,7 @@ internal sealed class CorsProbe(HttpClient http, TextWriter output)
 
         output.WriteLine("2. The request:");
         Print("   ->", actual);
-        using var response = await http.SendAsync(actual, cancellationToken);
+        using var response = await http.SendAsync(actual, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         Print("   <-", response);
 
         var checks = new Checks(output);
@@ -169,7 +222,10 @@ internal sealed class CorsProbe(HttpClient http, TextWriter output)
         return true;
     }
 
-    /// <summary>Prints the detail and fix of a problem-details answer (CorsKit sends one in Development).</summary>
+    /// <summary>
+    /// Prints the detail and fix of a problem-details answer (CorsKit sends one in Development),
+    /// reading at most <see cref="ProblemBodyLimit"/> bytes of it. No other body is ever read.
+    /// </summary>
     private async Task PrintExplanationAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         if (response.Content.Headers.ContentType?.MediaType != "application/problem+json")
@@ -177,9 +233,16 @@ internal sealed class CorsProbe(HttpClient http, TextWriter output)
             return;
         }
 
+        var body = await ReadAtMostAsync(response.Content, ProblemBodyLimit, cancellationToken);
+        if (body is null)
+        {
+            output.WriteLine($"   the server's application/problem+json body is longer than {ProblemBodyLimit / 1024} KiB: not read further");
+            return;
+        }
+
         try
         {
-            using var problem = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+            using var problem = System.Text.Json.JsonDocument.Parse(body.Value);
             foreach (var field in new[] { "detail", "fix" })
             {
                 if (problem.RootElement.TryGetProperty(field, out var value) && value.ValueKind == System.Text.Json.JsonValueKind.String)
@@ -194,13 +257,41 @@ internal sealed class CorsProbe(HttpClient http, TextWriter output)
         }
     }
 
+    /// <summary>The body when it has at most <paramref name="limit"/> bytes, else null (and no more than <paramref name="limit"/> + 1 bytes are read).</summary>
+    private static async Task<ReadOnlyMemory<byte>?> ReadAtMostAsync(HttpContent content, int limit, CancellationToken cancellationToken)
+    {
+        if (content.Headers.ContentLength > limit)
+        {
+            return null;
+        }
+
+        await using var stream = await content.ReadAsStreamAsync(cancellationToken);
+        var buffer = new byte[limit + 1];
+        var length = 0;
+        int read;
+        while (length < buffer.Length && (read = await stream.ReadAsync(buffer.AsMemory(length), cancellationToken)) > 0)
+        {
+            length += read;
+        }
+
+        // Not a conditional expression: null would convert to an empty Memory<byte> (through byte[]).
+        if (length > limit)
+        {
+            return null;
+        }
+
+        return buffer.AsMemory(0, length);
+    }
+
     private static List<string> Values(HttpResponseMessage response, string name) =>
         response.Headers.TryGetValues(name, out var values) || response.Content.Headers.TryGetValues(name, out values) ? values.ToList() : [];
 
+    // Headers are printed as they are sent and received (NonValidated): enumerating the validated
+    // view would parse them, and HttpClient would then send the parsed form (text/plain; charset=UTF-8).
     private void Print(string arrow, HttpRequestMessage request)
     {
         output.WriteLine($"{arrow} {request.Method} {request.RequestUri}");
-        foreach (var header in request.Headers.Concat(request.Content?.Headers ?? Enumerable.Empty<KeyValuePair<string, IEnumerable<string>>>()))
+        foreach (var header in request.Headers.NonValidated.Concat(request.Content?.Headers.NonValidated ?? Enumerable.Empty<KeyValuePair<string, HeaderStringValues>>()))
         {
             output.WriteLine($"        {header.Key}: {string.Join(", ", header.Value)}");
         }
@@ -209,7 +300,7 @@ internal sealed class CorsProbe(HttpClient http, TextWriter output)
     private void Print(string arrow, HttpResponseMessage response)
     {
         output.WriteLine($"{arrow} {(int)response.StatusCode} {response.ReasonPhrase}");
-        foreach (var header in response.Headers.Concat(response.Content.Headers)
+        foreach (var header in response.Headers.NonValidated.Concat(response.Content.Headers.NonValidated)
             .Where(h => h.Key.StartsWith("Access-Control-", StringComparison.OrdinalIgnoreCase) || h.Key.Equals("Vary", StringComparison.OrdinalIgnoreCase)))
         {
             output.WriteLine($"        {header.Key}: {string.Join(", ", header.Value)}");
@@ -231,9 +322,25 @@ internal sealed class CorsProbe(HttpClient http, TextWriter output)
     }
 }
 
-/// <summary>Creates the probe's HTTP client: no redirects followed, no cookie jar, as a single fetch() sees it.</summary>
+/// <summary>
+/// Creates the probe's HTTP client: no redirects followed, no cookie jar, as a single fetch() sees
+/// it. Bounded against the server: at most 64 KiB of response headers, no body buffered (the probe
+/// reads what it prints itself, capped), and an unread body is never drained, the connection is
+/// closed instead. The probe's own timeout replaces the client's.
+/// </summary>
 internal static class ProbeHttp
 {
     public static HttpClient Create(HttpMessageHandler? handler = null) =>
-        new(handler ?? new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false }) { Timeout = TimeSpan.FromSeconds(30) };
+        new(handler ?? new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            UseCookies = false,
+            AutomaticDecompression = System.Net.DecompressionMethods.None,
+            MaxResponseHeadersLength = 64,
+            MaxResponseDrainSize = 0,
+        })
+        {
+            Timeout = Timeout.InfiniteTimeSpan,
+            MaxResponseContentBufferSize = CorsProbe.ProblemBodyLimit,
+        };
 }

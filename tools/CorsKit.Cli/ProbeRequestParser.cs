@@ -6,13 +6,16 @@ namespace CorsKit.Cli;
 
 /// <summary>
 /// Turns <c>probe</c>'s arguments into a request a page could actually make, or says why no page
-/// could: <c>fetch()</c> refuses forbidden methods, and a browser sends the Origin as it
-/// serializes it and never lets a page set the headers it owns. Probing with those would judge a
-/// request no browser sends. Origins are checked with CorsKit's own parser of browser-serialized
+/// could: <c>fetch()</c> refuses forbidden methods and a body with GET or HEAD, and gives a
+/// string body its content type; a browser sends the Origin as it serializes it and never lets a
+/// page set the headers it owns. Probing with those would judge a request no browser sends. Origins are checked with CorsKit's own parser of browser-serialized
 /// origins; the judging of responses (<see cref="FetchRules"/>) does not depend on CorsKit.
 /// </summary>
 internal static class ProbeRequestParser
 {
+    /// <summary>The Content-Type fetch() gives a string body ("extract a body"), byte for byte.</summary>
+    public const string TextBodyContentType = "text/plain;charset=UTF-8";
+
     public static (ProbeRequest? Request, string? Problem) Parse(
         string url, string origin, string method, IReadOnlyList<string> headers, bool credentials, IReadOnlyList<string> cookies, string? body)
     {
@@ -80,6 +83,19 @@ internal static class ProbeRequestParser
             }
         }
 
-        return (new ProbeRequest(target, origin, HttpMethodRules.Normalize(method), parsedHeaders, credentials, cookies, body), null);
+        // fetch() normalizes the method, then refuses a body with GET or HEAD (a TypeError), and
+        // gives a string body the type text/plain;charset=UTF-8 unless the page set a Content-Type.
+        var normalized = HttpMethodRules.Normalize(method);
+        if (body is not null && normalized is "GET" or "HEAD")
+        {
+            return (null, $"--data with --method {normalized}: fetch() throws a TypeError (a GET or HEAD request cannot have a body), so no page can send it.");
+        }
+
+        if (body is not null && !parsedHeaders.Exists(h => h.Name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase)))
+        {
+            parsedHeaders.Add(("Content-Type", TextBodyContentType));
+        }
+
+        return (new ProbeRequest(target, origin, normalized, parsedHeaders, credentials, cookies, body), null);
     }
 }
