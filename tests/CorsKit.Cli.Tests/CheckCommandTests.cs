@@ -4,16 +4,11 @@ namespace CorsKit.Cli.Tests;
 
 public sealed class CheckCommandTests : IDisposable
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("corskit-check-").FullName;
+    private readonly TempFiles _files = new();
 
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
+    public void Dispose() => _files.Dispose();
 
-    private string Write(string json)
-    {
-        var path = Path.Combine(_directory, $"{Guid.NewGuid():N}.json");
-        File.WriteAllText(path, json);
-        return path;
-    }
+    private string Write(string json) => _files.Write(json);
 
     [Fact]
     public async Task A_valid_configuration_passes_with_its_warnings_listed()
@@ -105,7 +100,7 @@ public sealed class CheckCommandTests : IDisposable
 
     [Fact]
     public async Task A_missing_file_is_an_error() =>
-        (await Cli.RunAsync("check", Path.Combine(_directory, "missing.json"))).Should().Be((1, $"error: {Path.Combine(_directory, "missing.json")}: no such file.{Environment.NewLine}"));
+        (await Cli.RunAsync("check", Path.Combine(_files.Directory, "missing.json"))).Should().Be((1, $"error: {Path.Combine(_files.Directory, "missing.json")}: no such file.{Environment.NewLine}"));
 
     private const string ValidConfiguration = """{ "Cors": { "Policies": { "web": { "Origins": [ "https://app.example.com" ] } } } }""";
 
@@ -123,7 +118,10 @@ public sealed class CheckCommandTests : IDisposable
 
         exitCode.Should().Be(0);
         output.Should().Be(string.Join(Environment.NewLine,
+            $"Configuration: {file}.",
             ListLine,
+            "Effective origins:",
+            "  Cors:Policies:web:Origins:0: https://app.example.com",
             $"{file}: valid (0 warning(s)). Policy names used by endpoints are checked when the app starts.",
             ""));
     }
@@ -137,9 +135,12 @@ public sealed class CheckCommandTests : IDisposable
 
         exitCode.Should().Be(0);
         output.Should().Be(string.Join(Environment.NewLine,
+            $"Configuration: {file}.",
             ListLine,
             $"warning: Cors: the embedded Public Suffix List is 181 days old ({ListDate:yyyy-MM-dd}), so wildcards directly under suffixes added since then are not refused. "
                 + "Update the CorsKit package, or run tools/refresh-public-suffix-list.sh and rebuild.",
+            "Effective origins:",
+            "  Cors:Policies:web:Origins:0: https://app.example.com",
             $"{file}: valid (1 warning(s)). Policy names used by endpoints are checked when the app starts.",
             ""));
     }
@@ -153,6 +154,54 @@ public sealed class CheckCommandTests : IDisposable
 
         exitCode.Should().Be(1);
         output.Should().Contain("warning: Cors: the embedded Public Suffix List is").And.Contain("1 error(s), 1 warning(s).");
+    }
+
+    [Fact]
+    public async Task Several_files_are_layered_in_order_and_each_effective_origin_names_the_file_it_comes_from()
+    {
+        // An environment file overrides a two-entry list with a one-entry list: lists merge by
+        // index, so the second entry of appsettings.json survives, and the output shows it.
+        var appsettings = Write("""{ "Cors": { "Policies": { "web": { "Origins": [ "http://localhost:5173", "https://staging.example.com" ] } } } }""");
+        var production = Write("""{ "Cors": { "Policies": { "web": { "Origins": [ "https://app.example.com" ] } } } }""");
+
+        var (exitCode, output) = await Cli.RunAsync("check", appsettings, production);
+
+        exitCode.Should().Be(0);
+        output.Should().Be(string.Join(Environment.NewLine,
+            $"Configuration: {appsettings}, then {production} (each file overrides the ones before it key by key, and lists entry by entry by index, "
+                + "as the app layers appsettings.json and appsettings.{Environment}.json).",
+            ListLine,
+            "Effective origins:",
+            $"  Cors:Policies:web:Origins:0: https://app.example.com (from {production})",
+            $"  Cors:Policies:web:Origins:1: https://staging.example.com (from {appsettings})",
+            $"{appsettings}, then {production}: valid (0 warning(s)). Policy names used by endpoints are checked when the app starts.",
+            ""));
+    }
+
+    [Fact]
+    public async Task Layered_files_are_validated_as_one_configuration()
+    {
+        var appsettings = Write("""{ "Cors": { "Policies": { "web": { "Origins": [ "https://app.example.com" ] } } } }""");
+        var production = Write("""{ "Cors": { "Policies": { "web": { "AllowCredentials": true, "Origins": [ "*" ] } } } }""");
+
+        var (exitCode, output) = await Cli.RunAsync("check", appsettings, production);
+
+        exitCode.Should().Be(1);
+        output.Should().Contain("error: Cors:Policies:web:Origins:0: '*' cannot be combined with AllowCredentials")
+            .And.Contain($"{appsettings}, then {production}: 1 error(s), 0 warning(s).")
+            .And.NotContain("Effective origins");
+    }
+
+    [Fact]
+    public async Task Every_file_that_cannot_be_read_is_named()
+    {
+        var missing = Path.Combine(_files.Directory, "missing.json");
+        var broken = Write("""{ "Cors": { "Policies": """);
+
+        var (exitCode, output) = await Cli.RunAsync("check", Write(ValidConfiguration), missing, broken);
+
+        exitCode.Should().Be(1);
+        output.Should().StartWith($"error: {missing}: no such file.{Environment.NewLine}error: {broken}: ");
     }
 
     [Fact]

@@ -2,15 +2,17 @@ using System.CommandLine;
 
 namespace CorsKit.Cli;
 
-/// <summary>The <c>corskit</c> command line: <c>check</c> and <c>probe</c>.</summary>
+/// <summary>The <c>corskit</c> command line: <c>check</c>, <c>diff</c> and <c>probe</c>.</summary>
 internal static class CliApp
 {
     /// <summary>Runs the command line; <paramref name="time"/> (the system clock by default) dates <c>check</c>'s list-age warning.</summary>
     public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, HttpMessageHandler? handler = null, TimeProvider? time = null)
     {
-        var root = new RootCommand("corskit: check a CorsKit configuration, and probe any server's CORS answers as a browser judges them.")
+        time ??= TimeProvider.System;
+        var root = new RootCommand("corskit: check a CorsKit configuration, compare two by the access they grant, and probe any server's CORS answers as a browser judges them.")
         {
-            CheckCommand(output, time ?? TimeProvider.System),
+            CheckCommand(output, time),
+            DiffCommand(output, time),
             ProbeCommand(output, error, handler),
         };
         return InvokeAsync(root.Parse(args), new InvocationConfiguration { Output = output, Error = error });
@@ -29,12 +31,54 @@ internal static class CliApp
 
     private static Command CheckCommand(TextWriter output, TimeProvider time)
     {
-        var file = new Argument<string>("appsettings.json") { Description = "The configuration file to check." };
-        var section = new Option<string>("--section") { Description = "The section holding the CorsKit configuration.", DefaultValueFactory = _ => "Cors" };
-        var command = new Command("check", "Validate a configuration exactly as the app does at startup; exit 1 on errors.") { file, section };
-        command.SetAction(result => ConfigurationCheck.Run(result.GetRequiredValue(file), result.GetRequiredValue(section), output, time));
+        var files = new Argument<string[]>("appsettings.json")
+        {
+            Description = "The configuration file to check; several are layered in the order given, as the app layers appsettings.json and appsettings.{Environment}.json.",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var section = SectionOption();
+        var command = new Command("check", "Validate a configuration exactly as the app does at startup and print each policy's effective origins; exit 1 on errors.") { files, section };
+        command.SetAction(result => ConfigurationCheck.Run(result.GetRequiredValue(files), result.GetRequiredValue(section), output, time));
         return command;
     }
+
+    private static Command DiffCommand(TextWriter output, TimeProvider time)
+    {
+        var files = new Argument<string[]>("files")
+        {
+            Description = "OLD NEW: two configuration files; or, with --to, the old configuration's files, layered in the order given.",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var to = new Option<string[]>("--to")
+        {
+            Description = "The new configuration's files, layered in the order given (last on the line, after the old configuration's files).",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var section = SectionOption();
+        var command = new Command("diff", "Compare what two configurations let pages do; exit 0 when access is unchanged, 3 when it widened, 4 when it only narrowed, 1 when a configuration is invalid.")
+        {
+            files, to, section,
+        };
+        command.Validators.Add(result =>
+        {
+            var layered = result.GetResult(to) is not null;
+            var count = result.GetValue(files)?.Length ?? 0;
+            if (layered ? (result.GetValue(to)?.Length ?? 0) == 0 : count != 2)
+            {
+                result.AddError("corskit diff takes two files (corskit diff OLD NEW), or the old configuration's files then --to and the new one's (corskit diff OLD... --to NEW...).");
+            }
+        });
+        command.SetAction(result =>
+        {
+            var paths = result.GetRequiredValue(files);
+            var (oldFiles, newFiles) = result.GetValue(to) is { Length: > 0 } newest ? (paths, newest) : (paths[..1], paths[1..]);
+            return ConfigurationDiff.Run(oldFiles, newFiles, result.GetRequiredValue(section), output, time);
+        });
+        return command;
+    }
+
+    private static Option<string> SectionOption() =>
+        new("--section") { Description = "The section holding the CorsKit configuration.", DefaultValueFactory = _ => "Cors" };
 
     private static Command ProbeCommand(TextWriter output, TextWriter error, HttpMessageHandler? handler)
     {

@@ -57,20 +57,47 @@ internal static partial class CorsKitLog
 
     public static void PrivateNetworkNotAllowed(ILogger logger, DenialFacts facts) => PrivateNetworkNotAllowed(logger, facts.Origin, facts.Policy);
 
+    /// <summary>Logs the policies now in force: their names, the default policy, and each policy's effective origins (after every configuration source is layered).</summary>
     public static void PoliciesLoaded(ILogger logger, CompiledPolicySet policies)
     {
         if (logger.IsEnabled(LogLevel.Information))
         {
-            PoliciesLoadedCore(logger, string.Join(", ", policies.Names), policies.Default.Name);
+            var named = policies.Names.Order(StringComparer.OrdinalIgnoreCase).Select(name => policies.Find(name)!).ToList();
+            PoliciesLoadedCore(
+                logger,
+                named.Count == 0 ? "none" : string.Join(", ", named.Select(p => p.Name)),
+                policies.Default.Name,
+                named.Count == 0 ? "none" : string.Join("; ", named.Select(p => $"{p.Name}: {string.Join(", ", p.Origins.Listed)}")));
         }
     }
 
-    public static void ReloadRefused(ILogger logger, IEnumerable<object> errors) =>
-        ReloadRefusedCore(logger, string.Concat(errors.Select(e => $"{Environment.NewLine}  - {e}")));
+    /// <summary>
+    /// Logs what changed in access between the policies in force before (null at startup: no
+    /// cross-origin access) and after; on a reload, nothing when nothing changed.
+    /// </summary>
+    public static void AccessChanged(ILogger logger, CompiledPolicySet? before, CompiledPolicySet after, string rootPath)
+    {
+        if (!logger.IsEnabled(LogLevel.Information))
+        {
+            return;
+        }
+
+        var changes = AccessComparer.Compare(before ?? AccessComparer.Nothing, after, rootPath);
+        if (before is null || changes.Changes.Count > 0)
+        {
+            var occasion = before is null ? "at startup, compared with no cross-origin access" : "by the reloaded configuration";
+            AccessChangedCore(logger, changes.VerdictWords, occasion, changes.Counts, Bulleted(changes.Changes));
+        }
+    }
+
+    public static void ReloadRefused(ILogger logger, IEnumerable<object> errors) => ReloadRefusedCore(logger, Bulleted(errors));
+
+    /// <summary>One line per item, each on a new line and indented: the items of a multi-line message.</summary>
+    private static string Bulleted(IEnumerable<object> items) => string.Concat(items.Select(e => $"{Environment.NewLine}  - {e}"));
 
     [LoggerMessage(EventId = 1000, EventName = "PoliciesLoaded", Level = LogLevel.Information,
-        Message = "CorsKit policies loaded: {PolicyNames}; default policy: {DefaultPolicy}.")]
-    private static partial void PoliciesLoadedCore(ILogger logger, string policyNames, string defaultPolicy);
+        Message = "CorsKit policies loaded: {PolicyNames}; default policy: {DefaultPolicy}. Effective origins: {Origins}.")]
+    private static partial void PoliciesLoadedCore(ILogger logger, string policyNames, string defaultPolicy, string origins);
 
     [LoggerMessage(EventId = 1001, EventName = "ReloadRefused", Level = LogLevel.Error,
         Message = "CorsKit refused the reloaded configuration; the previous policies stay in force. Errors:{Errors}")]
@@ -117,6 +144,10 @@ internal static partial class CorsKitLog
     [LoggerMessage(EventId = 1010, EventName = "CorsHeadersBeforeCorsKit", Level = LogLevel.Error,
         Message = "Access-Control-* headers were already on the response to a request to '{Path}' when CorsKit ran: another CORS middleware runs before it. CorsKit removed them and applies its own policy; remove the other middleware. Logged once.")]
     public static partial void CorsHeadersBeforeCorsKit(ILogger logger, string path);
+
+    [LoggerMessage(EventId = 1011, EventName = "AccessChanged", Level = LogLevel.Information,
+        Message = "CorsKit access {Verdict} {Occasion} ({Counts}).{Changes}")]
+    private static partial void AccessChangedCore(ILogger logger, string verdict, string occasion, string counts, string changes);
 
     [LoggerMessage(EventId = 2001, EventName = "OriginNotAllowed", Level = LogLevel.Debug, SkipEnabledCheck = true,
         Message = "{Kind} from origin '{Origin}' denied: policy '{Policy}' does not allow this origin.")]

@@ -35,6 +35,9 @@ internal sealed class OriginMatcher
     /// </summary>
     public const int DefaultMaxOriginLength = 512;
 
+    /// <summary>The entry that allows any origin.</summary>
+    public const string AnyOrigin = "*";
+
     private readonly FrozenSet<string> _exact;
     private readonly SchemePatterns[] _patterns;
     private readonly int _maxOriginLength;
@@ -52,7 +55,7 @@ internal sealed class OriginMatcher
             .ToArray();
         AllowsAnyOrigin = allowsAnyOrigin;
         AllowsNoOrigin = !allowsAnyOrigin && _exact.Count == 0 && _patterns.Length == 0;
-        Listed = [.. exact, .. patternList.Select(p => p.ToString()), .. allowsAnyOrigin ? new[] { "*" } : []];
+        Listed = [.. exact, .. patternList.Select(p => p.ToString()), .. allowsAnyOrigin ? new[] { AnyOrigin } : []];
     }
 
     /// <summary>A matcher that allows no origin.</summary>
@@ -93,6 +96,29 @@ internal sealed class OriginMatcher
         }
 
         return AllowsAnyOrigin || MatchesPattern(value, parts) ? OriginVerdict.Allowed : OriginVerdict.NotAllowed;
+    }
+
+    /// <summary>
+    /// Whether every origin that a configured entry (an origin, a pattern or <c>*</c>) stands for
+    /// is allowed here: an origin this matcher allows, a pattern under one of its patterns (or
+    /// equal to one), or anything when this matcher is <c>*</c>. Used to compare configurations,
+    /// never on requests.
+    /// </summary>
+    public bool Covers(string entry)
+    {
+        if (AllowsAnyOrigin)
+        {
+            return true;
+        }
+
+        if (!OriginPattern.TryParse(entry, out var pattern))
+        {
+            return entry != AnyOrigin && Match(entry) == OriginVerdict.Allowed;
+        }
+
+        // A pattern is covered when one label in its wildcard's place gives an origin another pattern matches.
+        var sample = $"{pattern!.Scheme}://x.{pattern.DomainAndPort}";
+        return OriginParser.TryParse(sample, out var parts) && MatchesPattern(sample, parts);
     }
 
     private bool MatchesPattern(ReadOnlySpan<char> origin, in OriginParts parts)

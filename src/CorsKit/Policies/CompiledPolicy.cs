@@ -31,6 +31,7 @@ internal sealed class CompiledPolicy
         AllowInsecureOrigins = allowInsecureOrigins;
         ReportOnly = reportOnly;
         ExposedHeaders = exposedHeaders;
+        MaxAgeSeconds = maxAgeSeconds;
         AllowMethodsValue = JoinOrEmpty(methods.Names);
         AllowHeadersValue = JoinOrEmpty(headers.Names);
         ExposeHeadersValue = JoinOrEmpty(exposedHeaders);
@@ -69,6 +70,9 @@ internal sealed class CompiledPolicy
 
     /// <summary>The response headers exposed to pages, as configured (<c>*</c> included).</summary>
     public IReadOnlyList<string> ExposedHeaders { get; }
+
+    /// <summary>How long browsers may cache a preflight answer, or null when unset (the browser's default).</summary>
+    public int? MaxAgeSeconds { get; }
 
     /// <summary>Access-Control-Allow-Methods, or empty when the policy lists no method.</summary>
     public StringValues AllowMethodsValue { get; }

@@ -43,7 +43,7 @@ internal sealed class CorsPolicyStore : IDisposable
         if (result.Policies is { } policies)
         {
             _current = policies;
-            CorsKitLog.PoliciesLoaded(_logger, policies);
+            Loaded(before: null, policies);
         }
 
         // Policies written in code (no section bound) leave a Cors section of the app's configuration unread: say so, once.
@@ -83,17 +83,25 @@ internal sealed class CorsPolicyStore : IDisposable
     {
         lock (_reloadLock)
         {
-            var result = Load(Volatile.Read(ref _current));
+            var before = Volatile.Read(ref _current);
+            var result = Load(before);
             if (result.Policies is { } policies)
             {
                 Volatile.Write(ref _current, policies);
-                CorsKitLog.PoliciesLoaded(_logger, policies);
+                Loaded(before, policies);
             }
             else
             {
                 CorsKitLog.ReloadRefused(_logger, result.Issues.Errors);
             }
         }
+    }
+
+    /// <summary>Logs the policies now in force and, as the audit trail, what changed in access since <paramref name="before"/> (null: startup).</summary>
+    private void Loaded(CompiledPolicySet? before, CompiledPolicySet policies)
+    {
+        CorsKitLog.PoliciesLoaded(_logger, policies);
+        CorsKitLog.AccessChanged(_logger, before, policies, RootPath);
     }
 
     private CompilationResult Load(CompiledPolicySet? inForce)
