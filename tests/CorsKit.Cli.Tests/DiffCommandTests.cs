@@ -66,7 +66,7 @@ public sealed class DiffCommandTests : IDisposable
 
         exitCode.Should().Be(4);
         output.Should().EndWith(Lines(
-            "narrowed: Cors:BlockCrossOriginUnsafeRequests: false -> true (the CSRF guard).",
+            "narrowed: Cors:CrossOriginGuard: Off -> Enforce (the CSRF guard).",
             "Access narrowed only: 1 change(s) narrowed it."));
     }
 
@@ -108,7 +108,7 @@ public sealed class DiffCommandTests : IDisposable
 
         var (exitCode, output) = await Cli.RunAsync(["diff", .. files]);
 
-        exitCode.Should().Be(1);
+        exitCode.Should().Be(2, "a command line that does not say what to compare is a usage error, not a verdict");
         output.Should().Contain("corskit diff takes two files (corskit diff OLD NEW), or the old configuration's files then --to and the new one's (corskit diff OLD... --to NEW...).");
     }
 
@@ -186,7 +186,7 @@ public sealed class DiffCommandTests : IDisposable
             "widened: Cors:Policies:app:Methods: added 'PATCH'.",
             "widened: Cors:Policies:app:ExposedHeaders: added 'X-Request-Id'.",
             "same access: Cors:Policies:public:MaxAgeSeconds: 600 -> 3600 (how long browsers may cache a preflight answer, not what it allows).",
-            "widened: Cors:BlockCrossOriginUnsafeRequests: true -> false (the CSRF guard).",
+            "widened: Cors:CrossOriginGuard: Enforce -> Off (the CSRF guard).",
             "Access widened: 4 change(s) widened it, 1 left it the same.",
         ]));
     }

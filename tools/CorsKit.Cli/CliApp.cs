@@ -36,6 +36,7 @@ internal static class CliApp
             Description = "The configuration file to check; several are layered in the order given, as the app layers appsettings.json and appsettings.{Environment}.json.",
             Arity = ArgumentArity.OneOrMore,
         };
+        RefuseOptionsAsFiles(files);
         var section = SectionOption();
         var command = new Command("check", "Validate a configuration exactly as the app does at startup and print each policy's effective origins; exit 1 on errors.") { files, section };
         command.SetAction(result => ConfigurationCheck.Run(result.GetRequiredValue(files), result.GetRequiredValue(section), output, time));
@@ -54,8 +55,9 @@ internal static class CliApp
             Description = "The new configuration's files, layered in the order given (last on the line, after the old configuration's files).",
             AllowMultipleArgumentsPerToken = true,
         };
+        RefuseOptionsAsFiles(files);
         var section = SectionOption();
-        var command = new Command("diff", "Compare what two configurations let pages do; exit 0 when access is unchanged, 3 when it widened, 4 when it only narrowed, 1 when a configuration is invalid.")
+        var command = new Command("diff", "Compare what two configurations let pages do; exit 0 when access is unchanged, 3 when it widened, 4 when it only narrowed, 1 when a configuration is invalid, 2 on a usage error.")
         {
             files, to, section,
         };
@@ -76,6 +78,19 @@ internal static class CliApp
         });
         return command;
     }
+
+    /// <summary>
+    /// A list of files takes any token, so a mistyped option (<c>--sectoin</c>) would be read as
+    /// a file that does not exist and exit 1, like an invalid configuration: it is a usage error.
+    /// </summary>
+    private static void RefuseOptionsAsFiles(Argument<string[]> files) =>
+        files.Validators.Add(result =>
+        {
+            foreach (var token in result.Tokens.Where(t => t.Value.Length > 1 && t.Value[0] == '-'))
+            {
+                result.AddError($"'{token.Value}' is not an option of this command (see --help), and a file name cannot start with '-'.");
+            }
+        });
 
     private static Option<string> SectionOption() =>
         new("--section") { Description = "The section holding the CorsKit configuration.", DefaultValueFactory = _ => "Cors" };

@@ -9,7 +9,7 @@ namespace CorsKit.Policies;
 internal static class AccessComparer
 {
     /// <summary>A configuration that grants nothing: no policy, no default, the CSRF guard on. Startup is compared with it.</summary>
-    public static CompiledPolicySet Nothing { get; } = new([], defaultPolicy: null, blockCrossOriginUnsafeRequests: true);
+    public static CompiledPolicySet Nothing { get; } = new([], defaultPolicy: null, CrossOriginGuardMode.Enforce);
 
     /// <summary>Every difference in access from <paramref name="before"/> to <paramref name="after"/>.</summary>
     /// <param name="before">The configuration in force until now (<see cref="Nothing"/> at startup).</param>

@@ -30,13 +30,15 @@ internal static class AccessSettings
         ValueSetting.Switch<CompiledPolicy>(nameof(StrictCorsPolicyOptions.AllowInsecureOrigins), p => p.AllowInsecureOrigins, onWidens: true),
         ValueSetting.Neutral<CompiledPolicy, int?>(nameof(StrictCorsPolicyOptions.MaxAgeSeconds), p => p.MaxAgeSeconds,
             "how long browsers may cache a preflight answer, not what it allows"),
+        ValueSetting.Ranked<CompiledPolicy, StrictCorsMode>(nameof(StrictCorsPolicyOptions.Mode), p => p.ReportOnly ? StrictCorsMode.ReportOnly : StrictCorsMode.Enforce,
+            mode => (int)mode, "report-only: its denials are reported, not applied"),
     ];
 
     /// <summary>The single values of the whole configuration (the default policy is compared apart, by what it allows).</summary>
     public static IReadOnlyList<ValueSetting<CompiledPolicySet>> SetValues { get; } =
     [
-        ValueSetting.Switch<CompiledPolicySet>(nameof(StrictCorsOptions.BlockCrossOriginUnsafeRequests), s => s.BlockCrossOriginUnsafeRequests, onWidens: false,
-            "the CSRF guard"),
+        ValueSetting.Ranked<CompiledPolicySet, CrossOriginGuardMode>(nameof(StrictCorsOptions.CrossOriginGuard), s => s.Guard,
+            guard => guard switch { CrossOriginGuardMode.Enforce => 0, CrossOriginGuardMode.ReportOnly => 1, _ => 2 }, "the CSRF guard"),
     ];
 
     /// <summary>Whether a policy allows every method an entry of <c>Methods</c> stands for: the safelisted ones always, others listed or under <c>*</c>.</summary>

@@ -198,8 +198,8 @@ public class AccessComparerTests
         var on = Compile(new StrictCorsOptions().AddPolicy("web", p => p.WithOrigins(App)));
         var off = Compile(new StrictCorsOptions { BlockCrossOriginUnsafeRequests = false }.AddPolicy("web", p => p.WithOrigins(App)));
 
-        ShouldBe(Compare(on, off), AccessEffect.Widened, "widened: Cors:BlockCrossOriginUnsafeRequests: true -> false (the CSRF guard).");
-        ShouldBe(Compare(off, on), AccessEffect.Narrowed, "narrowed: Cors:BlockCrossOriginUnsafeRequests: false -> true (the CSRF guard).");
+        ShouldBe(Compare(on, off), AccessEffect.Widened, "widened: Cors:CrossOriginGuard: Enforce -> Off (the CSRF guard).");
+        ShouldBe(Compare(off, on), AccessEffect.Narrowed, "narrowed: Cors:CrossOriginGuard: Off -> Enforce (the CSRF guard).");
     }
 
     [Fact]
