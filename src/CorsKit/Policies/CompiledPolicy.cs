@@ -20,7 +20,8 @@ internal sealed class CompiledPolicy
         int? maxAgeSeconds,
         bool allowPrivateNetwork,
         bool allowInsecureOrigins,
-        bool reportOnly = false)
+        bool reportOnly = false,
+        int index = -1)
     {
         Name = name;
         Origins = origins;
@@ -30,6 +31,7 @@ internal sealed class CompiledPolicy
         AllowPrivateNetwork = allowPrivateNetwork;
         AllowInsecureOrigins = allowInsecureOrigins;
         ReportOnly = reportOnly;
+        Index = index;
         ExposedHeaders = exposedHeaders;
         MaxAgeSeconds = maxAgeSeconds;
         AllowMethodsValue = JoinOrEmpty(methods.Names);
@@ -64,6 +66,12 @@ internal sealed class CompiledPolicy
 
     /// <summary>Whether plain-text origins were accepted with credentials or private-network access.</summary>
     public bool AllowInsecureOrigins { get; }
+
+    /// <summary>
+    /// The policy's position in its <see cref="CompiledPolicySet"/> (<see cref="CompiledPolicySet.Policies"/>),
+    /// so that hosting can keep per-policy state in an array; -1 for <see cref="DenyAll"/>.
+    /// </summary>
+    public int Index { get; }
 
     /// <summary>Whether the policy only reports what it would deny and changes nothing (<see cref="StrictCorsMode.ReportOnly"/>).</summary>
     public bool ReportOnly { get; }

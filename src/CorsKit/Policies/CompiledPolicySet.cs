@@ -13,7 +13,13 @@ internal sealed class CompiledPolicySet
     public CompiledPolicySet(
         IEnumerable<CompiledPolicy> policies, string? defaultPolicy, CrossOriginGuardMode guard, StrictCorsMode mode = StrictCorsMode.Enforce)
     {
-        _policies = policies.ToFrozenDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
+        Policies = policies.ToArray();
+        if (Policies.Where((p, i) => p.Index != i).Any())
+        {
+            throw new ArgumentException("Each policy's Index must be its position in the set.", nameof(policies));
+        }
+
+        _policies = Policies.ToFrozenDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
         Default = defaultPolicy is null ? CompiledPolicy.DenyAll : _policies[defaultPolicy];
         Guard = guard;
         BlockCrossOriginUnsafeRequests = guard != CrossOriginGuardMode.Off;
@@ -45,6 +51,9 @@ internal sealed class CompiledPolicySet
     public bool EnforcesNothing { get; }
 
     public IEnumerable<string> Names => _policies.Keys;
+
+    /// <summary>The policies, each at its <see cref="CompiledPolicy.Index"/>.</summary>
+    public IReadOnlyList<CompiledPolicy> Policies { get; }
 
     /// <summary>The policy named <paramref name="name"/> (case-insensitive), or null.</summary>
     public CompiledPolicy? Find(string name) => _policies.GetValueOrDefault(name);

@@ -41,7 +41,7 @@ internal static class CorsPolicyCompiler
             {
                 issues.Error(path, "the policy is empty: give it at least \"Origins\".");
             }
-            else if (PolicyValidator.Validate(name, policyOptions, path, options.MaxOriginLength, issues, options.Mode) is { } policy)
+            else if (PolicyValidator.Validate(name, policyOptions, path, options.MaxOriginLength, issues, options.Mode, policies.Count) is { } policy)
             {
                 policies.Add(policy);
             }

@@ -8,7 +8,7 @@ internal static class PolicyValidator
     /// <summary>The longest preflight cache each browser honours, in seconds; longer values are cut.</summary>
     private static readonly (string Browser, int CapSeconds)[] MaxAgeCaps = [("Safari", 600), ("Chromium", 7200), ("Firefox", 86400)];
 
-    public static CompiledPolicy? Validate(string name, StrictCorsPolicyOptions policy, string path, int maxOriginLength, ConfigurationIssues issues, StrictCorsMode sectionMode = StrictCorsMode.Enforce)
+    public static CompiledPolicy? Validate(string name, StrictCorsPolicyOptions policy, string path, int maxOriginLength, ConfigurationIssues issues, StrictCorsMode sectionMode = StrictCorsMode.Enforce, int index = -1)
     {
         var errorsBefore = issues.ErrorCount;
         var origins = OriginsValidator.Validate(policy, path, maxOriginLength, issues);
@@ -31,7 +31,8 @@ internal static class PolicyValidator
             policy.MaxAgeSeconds,
             policy.AllowPrivateNetwork,
             policy.AllowInsecureOrigins,
-            (policy.Mode ?? sectionMode) == StrictCorsMode.ReportOnly);
+            (policy.Mode ?? sectionMode) == StrictCorsMode.ReportOnly,
+            index);
     }
 
     private static void ValidateMaxAge(int? maxAge, string path, ConfigurationIssues issues)

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using CorsKit.Diagnostics;
 using CorsKit.Engine;
 using CorsKit.Fetch;
@@ -37,8 +36,7 @@ internal sealed class StrictCorsMiddleware
     /// The response-start callback of each compiled policy, created on first use, so that
     /// registering it allocates nothing; the table lets go of policies a reload replaced.
     /// </summary>
-    private readonly ConditionalWeakTable<CompiledPolicy, Func<object, Task>> _restoreCallbacks = new();
-    private readonly ConditionalWeakTable<CompiledPolicy, Func<object, Task>>.CreateValueCallback _createRestoreCallback;
+    private RestoreCallbacks _restoreCallbacks = new(null, []);
 
     /// <param name="next">The rest of the pipeline.</param>
     /// <param name="store">The policies in force.</param>
@@ -66,7 +64,6 @@ internal sealed class StrictCorsMiddleware
         _pipeline = pipeline;
         _explainDenials = explainDenials;
         _logger = logger;
-        _createRestoreCallback = policy => new RestoreCorsHeaders(policy, logger).OnResponseStarting;
     }
 
     public Task InvokeAsync(HttpContext context)
@@ -109,6 +106,8 @@ internal sealed class StrictCorsMiddleware
             {
                 _metrics.Record(CorsDecision.NotCors, policy.Name, reportOnly);
             }
+
+            AddVary(response, policies, policy, reportOnly, judged);
         }
         else
         {
@@ -158,6 +157,7 @@ internal sealed class StrictCorsMiddleware
                 _metrics.Record(decision, policy.Name, reportOnly);
             }
 
+            AddVary(response, policies, policy, reportOnly, judged);
             if (reportOnly)
             {
                 if (!decision.IsAllowed && !recorded)
@@ -168,7 +168,7 @@ internal sealed class StrictCorsMiddleware
             else if (decision.IsAllowed)
             {
                 CorsResponseWriter.WriteAllowed(response.Headers, policy, origin);
-                onResponseStarting = _restoreCallbacks.TryGetValue(policy, out var restore) ? restore : _restoreCallbacks.GetValue(policy, _createRestoreCallback);
+                onResponseStarting = RestoreCallbackOf(policies, policy);
                 if (!policy.AllowCredentials && _logger.IsEnabled(LogLevel.Debug) && request.Headers.Cookie.Count > 0)
                 {
                     CorsKitLog.CredentialsMismatch(_logger, policy.Name, origin);
@@ -181,21 +181,46 @@ internal sealed class StrictCorsMiddleware
         }
 
         MarkCorsMiddlewareInvoked(context, metadata);
-        if ((policy.VariesByOrigin && !reportOnly) || (judged && !policies.GuardReportsOnly))
+        if (onResponseStarting is not null)
         {
-            // Vary goes on before the endpoint and before any cache after CorsKit takes its
-            // snapshot or computes its key, so that caches never hand one origin's answer to another.
-            VaryHeader.Origin.AddTo(response.Headers);
-            if (onResponseStarting is not null)
-            {
-                // An allowed request's headers are put back if an error handler clears them. The
-                // state is the context and the delegate is cached per policy, so registering
-                // allocates nothing on servers that reuse their callback list, as Kestrel does.
-                response.OnStarting(onResponseStarting, context);
-            }
+            // An allowed request's headers and Vary are put back if an error handler clears them.
+            // The state is the context and the delegate is cached per policy, so registering
+            // allocates nothing on servers that reuse their callback list, as Kestrel does.
+            response.OnStarting(onResponseStarting, context);
         }
 
         return _next(context);
+    }
+
+    /// <summary>
+    /// The response-start callback of an allowed request under <paramref name="policy"/>, one per
+    /// policy of the set in force, created when the set is first used, so that registering it
+    /// allocates nothing; a reload's new set replaces the callbacks of the old.
+    /// </summary>
+    private Func<object, Task> RestoreCallbackOf(CompiledPolicySet policies, CompiledPolicy policy)
+    {
+        var callbacks = Volatile.Read(ref _restoreCallbacks);
+        if (!ReferenceEquals(callbacks.Set, policies))
+        {
+            callbacks = new RestoreCallbacks(policies, policies.Policies.Select(p => (Func<object, Task>)new RestoreCorsHeaders(p, _logger).OnResponseStarting).ToArray());
+            Volatile.Write(ref _restoreCallbacks, callbacks);
+        }
+
+        return callbacks.ByIndex[policy.Index];
+    }
+
+    /// <summary>
+    /// Adds <c>Vary: Origin</c> where the answer depends on the origin, before the endpoint and
+    /// before any cache after CorsKit takes its snapshot or computes its key, so that caches never
+    /// hand one origin's answer to another; first, so that on a response without headers it is
+    /// one write. Report-only mode writes nothing.
+    /// </summary>
+    private static void AddVary(HttpResponse response, CompiledPolicySet policies, CompiledPolicy policy, bool reportOnly, bool judged)
+    {
+        if ((policy.VariesByOrigin && !reportOnly) || (judged && !policies.GuardReportsOnly))
+        {
+            VaryHeader.Origin.AddTo(response.Headers);
+        }
     }
 
     /// <summary>Reports a request the guard would block, in report-only mode; it goes on. Returns true: it is counted.</summary>
@@ -345,4 +370,6 @@ internal sealed class StrictCorsMiddleware
         var verdict = CrossOriginGuard.Evaluate(policy, decision, guardRequest, acceptsFormPosts);
         return verdict.Result == CorsResult.Blocked ? verdict : null;
     }
+
+    private sealed record RestoreCallbacks(CompiledPolicySet? Set, Func<object, Task>[] ByIndex);
 }
