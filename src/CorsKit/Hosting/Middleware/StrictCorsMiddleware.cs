@@ -119,7 +119,7 @@ internal sealed class StrictCorsMiddleware
                 return reportOnly ? ReportPreflight(context, policy, origin, requestMethod) : AnswerPreflight(context, policy, origin, requestMethod);
             }
 
-            if (!reportOnly && response.Headers.AccessControlAllowOrigin.Count > 0)
+            if (!reportOnly && response.Headers is { Count: > 0 } early && early.AccessControlAllowOrigin.Count > 0)
             {
                 RemoveHeadersOfAnotherMiddleware(context);
             }
@@ -128,9 +128,10 @@ internal sealed class StrictCorsMiddleware
             IReadOnlyList<string>? endpointMethods = null;
             if (decision.IsAllowed && policy.AllowCredentials)
             {
-                // The guard never blocks an allowed origin of a policy with credentials, and the
-                // answer already varies by origin: the request's body and endpoint are not read.
-                judged = policies.BlockCrossOriginUnsafeRequests && (!HttpMethodRules.IsSafe(request.Method) || IsUpgrade(request));
+                // The guard never blocks an allowed origin of a policy with credentials (a
+                // handshake included), and the answer already varies by origin: the request's
+                // body, upgrade and endpoint are not read.
+                judged = policies.BlockCrossOriginUnsafeRequests && !HttpMethodRules.IsSafe(request.Method);
             }
             else
             {
