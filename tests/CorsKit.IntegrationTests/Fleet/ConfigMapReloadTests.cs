@@ -108,7 +108,9 @@ public sealed class ConfigMapReloadTests(ITestOutputHelper output)
     private async Task SwapAndMeasureAsync(
         Fleet fleet, HttpClient client, ConfigMapDirectory configMap, Stopwatch clock, PolicyVersion from, PolicyVersion to)
     {
-        var deadline = clock.Elapsed + BeforeSwap + ConvergenceBound + Settle;
+        // The watchers stop once the new policy has been seen for Settle; the deadline only ends a
+        // fleet that never converges, with room for a late swap (Task.Delay may overrun on a busy machine).
+        var deadline = clock.Elapsed + BeforeSwap + ConvergenceBound + Settle + TimeSpan.FromSeconds(5);
         var watching = fleet.Instances
             .Select(instance => Observation.WatchAsync(client, instance, clock, deadline, seen =>
                 seen.FirstOrDefault(o => to.Answered(o.Answer, o.Preflight)) is { } first && clock.Elapsed > first.Received + Settle))
