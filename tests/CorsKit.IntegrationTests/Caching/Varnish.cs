@@ -6,47 +6,9 @@ using System.Text;
 
 namespace CorsKit.IntegrationTests.Caching;
 
-/// <summary>
-/// Where varnishd is and whether its absence is a failure. The tests use Debian's Varnish
-/// (apt-get install -y varnish). Without it they are skipped, unless CORSKIT_REQUIRE_BROWSER is
-/// set (as CI's .ci/run does for every external program the suites drive), in which case they fail.
-/// </summary>
-internal static class VarnishEnvironment
-{
-    public const string RequireVariable = "CORSKIT_REQUIRE_BROWSER";
-    public const string PathVariable = "CORSKIT_VARNISHD";
-
-    public static string VarnishdPath => Environment.GetEnvironmentVariable(PathVariable) is { Length: > 0 } path
-        ? path
-        : new[] { "/usr/sbin/varnishd", "/usr/bin/varnishd" }.FirstOrDefault(File.Exists) ?? "/usr/sbin/varnishd";
-
-    public static bool IsRequired => Environment.GetEnvironmentVariable(RequireVariable) is "1" or "true";
-
-    public static bool IsAvailable => File.Exists(VarnishdPath);
-
-    public static string? SkipReason => IsAvailable || IsRequired
-        ? null
-        : $"varnishd not found at {VarnishdPath}. Install it (apt-get install -y varnish) or point {PathVariable} at it; "
-          + $"set {RequireVariable}=1 to make a missing varnishd fail these tests instead of skipping them.";
-}
-
-/// <summary>
-/// A test that needs varnishd: skipped with instructions when it is missing and not required.
-/// The test runner prints a skip reason only at detailed verbosity, so a skipped test's name
-/// carries it too, and `dotnet test` shows it by default.
-/// </summary>
+/// <summary>A test that needs varnishd (Debian's varnish).</summary>
 [AttributeUsage(AttributeTargets.Method)]
-public sealed class VarnishFactAttribute : FactAttribute
-{
-    public VarnishFactAttribute([CallerMemberName] string test = "")
-    {
-        if (VarnishEnvironment.SkipReason is { } reason)
-        {
-            Skip = reason;
-            DisplayName = $"{test} (skipped: {reason})";
-        }
-    }
-}
+public sealed class VarnishFactAttribute([CallerMemberName] string test = "") : ExternalProgramFactAttribute(ExternalProgram.Varnishd, test);
 
 /// <summary>
 /// A varnishd in the foreground in front of one backend on 127.0.0.1, listening on 127.0.0.1
@@ -92,16 +54,11 @@ internal sealed class VarnishProcess : IAsyncDisposable
 
     public static async Task<VarnishProcess> StartAsync(int backendPort)
     {
-        if (!VarnishEnvironment.IsAvailable)
-        {
-            throw new InvalidOperationException(
-                $"varnishd not found at {VarnishEnvironment.VarnishdPath} and {VarnishEnvironment.RequireVariable} is set: "
-                + $"install it (apt-get install -y varnish) or point {VarnishEnvironment.PathVariable} at it.");
-        }
+        var varnishd = ExternalProgram.Varnishd.RequirePath();
 
         var workDir = Directory.CreateTempSubdirectory("corskit-varnish-").FullName;
         var port = FreeLoopbackPort();
-        var start = new ProcessStartInfo(VarnishEnvironment.VarnishdPath)
+        var start = new ProcessStartInfo(varnishd)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -144,31 +101,7 @@ internal sealed class VarnishProcess : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await _process.WaitForExitAsync(timeout.Token);
-        }
-        finally
-        {
-            _process.Dispose();
-            try
-            {
-                Directory.Delete(_workDir, recursive: true);
-            }
-            catch (IOException)
-            {
-                // The worker may still be letting go of its files; the folder is in the temp directory.
-            }
-        }
-    }
+    public ValueTask DisposeAsync() => ExternalProgram.StopAsync(_process, _workDir);
 
     private void Append(string? line)
     {

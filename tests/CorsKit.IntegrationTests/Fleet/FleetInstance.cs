@@ -166,31 +166,7 @@ internal sealed partial class FleetInstance : IAsyncDisposable
         return LoggedAt(eventId, since);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await _process.WaitForExitAsync(timeout.Token);
-        }
-        finally
-        {
-            _process.Dispose();
-            try
-            {
-                Directory.Delete(_workDir, recursive: true);
-            }
-            catch (IOException)
-            {
-                // Left in the temp directory.
-            }
-        }
-    }
+    public ValueTask DisposeAsync() => ExternalProgram.StopAsync(_process, _workDir);
 
     /// <summary>
     /// Whether <paramref name="line"/> is the console logger's first line of a CorsKit entry with

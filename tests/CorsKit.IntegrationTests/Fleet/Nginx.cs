@@ -10,47 +10,9 @@ using System.Text;
 
 namespace CorsKit.IntegrationTests.Fleet;
 
-/// <summary>
-/// Where nginx is and whether its absence is a failure. The tests use Debian's nginx
-/// (apt-get install -y nginx). Without it they are skipped, unless CORSKIT_REQUIRE_BROWSER is set
-/// (as CI's .ci/run does for every external program the suites drive), in which case they fail.
-/// </summary>
-internal static class NginxEnvironment
-{
-    public const string RequireVariable = "CORSKIT_REQUIRE_BROWSER";
-    public const string PathVariable = "CORSKIT_NGINX";
-
-    public static string NginxPath => Environment.GetEnvironmentVariable(PathVariable) is { Length: > 0 } path
-        ? path
-        : new[] { "/usr/sbin/nginx", "/usr/bin/nginx" }.FirstOrDefault(File.Exists) ?? "/usr/sbin/nginx";
-
-    public static bool IsRequired => Environment.GetEnvironmentVariable(RequireVariable) is "1" or "true";
-
-    public static bool IsAvailable => File.Exists(NginxPath);
-
-    public static string? SkipReason => IsAvailable || IsRequired
-        ? null
-        : $"nginx not found at {NginxPath}. Install it (apt-get install -y nginx) or point {PathVariable} at it; "
-          + $"set {RequireVariable}=1 to make a missing nginx fail these tests instead of skipping them.";
-}
-
-/// <summary>
-/// A test that needs nginx: skipped with instructions when it is missing and not required. The
-/// test runner prints a skip reason only at detailed verbosity, so a skipped test's name carries
-/// it too, and `dotnet test` shows it by default.
-/// </summary>
+/// <summary>A test that needs nginx (Debian's nginx).</summary>
 [AttributeUsage(AttributeTargets.Method)]
-public sealed class NginxFactAttribute : FactAttribute
-{
-    public NginxFactAttribute([CallerMemberName] string test = "")
-    {
-        if (NginxEnvironment.SkipReason is { } reason)
-        {
-            Skip = reason;
-            DisplayName = $"{test} (skipped: {reason})";
-        }
-    }
-}
+public sealed class NginxFactAttribute([CallerMemberName] string test = "") : ExternalProgramFactAttribute(ExternalProgram.Nginx, test);
 
 /// <summary>
 /// nginx in the foreground (<c>daemon off</c>) with its own configuration and prefix directory
@@ -111,12 +73,7 @@ internal sealed class NginxProcess : IAsyncDisposable
 
     public static async Task<NginxProcess> StartAsync(IEnumerable<int> backendPorts)
     {
-        if (!NginxEnvironment.IsAvailable)
-        {
-            throw new InvalidOperationException(
-                $"nginx not found at {NginxEnvironment.NginxPath} and {NginxEnvironment.RequireVariable} is set: "
-                + $"install it (apt-get install -y nginx) or point {NginxEnvironment.PathVariable} at it.");
-        }
+        var program = ExternalProgram.Nginx.RequirePath();
 
         var prefix = Directory.CreateTempSubdirectory("corskit-nginx-").FullName;
         Process process;
@@ -131,7 +88,7 @@ internal sealed class NginxProcess : IAsyncDisposable
             var configuration = Path.Combine(prefix, "nginx.conf");
             File.WriteAllText(configuration, Configuration(prefix, port, backendPorts));
 
-            var start = new ProcessStartInfo(NginxEnvironment.NginxPath)
+            var start = new ProcessStartInfo(program)
             {
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
@@ -230,31 +187,7 @@ internal sealed class NginxProcess : IAsyncDisposable
             : throw new InvalidDataException($"not an HTTP status line: '{statusLine}'");
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await _process.WaitForExitAsync(timeout.Token);
-        }
-        finally
-        {
-            _process.Dispose();
-            try
-            {
-                Directory.Delete(_prefix, recursive: true);
-            }
-            catch (IOException)
-            {
-                // A worker may still be letting go of its files; the folder is in the temp directory.
-            }
-        }
-    }
+    public ValueTask DisposeAsync() => ExternalProgram.StopAsync(_process, _prefix);
 
     /// <summary>The configuration: README's "Running a fleet" shows its proxy part.</summary>
     private static string Configuration(string prefix, int port, IEnumerable<int> backendPorts)

@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+
+namespace CorsKit.IntegrationTests;
+
+/// <summary>
+/// A Debian program a test drives (varnishd, nginx): where it is, and whether its absence is a
+/// failure. Without it the tests are skipped, unless CORSKIT_REQUIRE_BROWSER is set (as CI's
+/// .ci/run does for every external program the suites drive), in which case they fail.
+/// </summary>
+public sealed class ExternalProgram
+{
+    public const string RequireVariable = "CORSKIT_REQUIRE_BROWSER";
+
+    private readonly string _name;
+    private readonly string _package;
+    private readonly string _pathVariable;
+    private readonly string[] _candidates;
+
+    private ExternalProgram(string name, string package, string pathVariable, params string[] candidates)
+    {
+        _name = name;
+        _package = package;
+        _pathVariable = pathVariable;
+        _candidates = candidates;
+    }
+
+    public static ExternalProgram Varnishd { get; } = new("varnishd", "varnish", "CORSKIT_VARNISHD", "/usr/sbin/varnishd", "/usr/bin/varnishd");
+
+    public static ExternalProgram Nginx { get; } = new("nginx", "nginx", "CORSKIT_NGINX", "/usr/sbin/nginx", "/usr/bin/nginx");
+
+    public static bool IsRequired => Environment.GetEnvironmentVariable(RequireVariable) is "1" or "true";
+
+    public string Path => Environment.GetEnvironmentVariable(_pathVariable) is { Length: > 0 } path
+        ? path
+        : _candidates.FirstOrDefault(File.Exists) ?? _candidates[0];
+
+    public bool IsAvailable => File.Exists(Path);
+
+    public string? SkipReason => IsAvailable || IsRequired
+        ? null
+        : $"{_name} not found at {Path}. Install it (apt-get install -y {_package}) or point {_pathVariable} at it; "
+          + $"set {RequireVariable}=1 to make a missing {_name} fail these tests instead of skipping them.";
+
+    /// <summary>The program's path; throws, naming what to install, when it is missing (and required, or the test would have been skipped).</summary>
+    public string RequirePath() => IsAvailable
+        ? Path
+        : throw new InvalidOperationException(
+            $"{_name} not found at {Path} and {RequireVariable} is set: install it (apt-get install -y {_package}) or point {_pathVariable} at it.");
+
+    /// <summary>Stops a started process and its children, then deletes its temporary folder, whatever happens.</summary>
+    public static async ValueTask StopAsync(Process process, string folder)
+    {
+        try
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        finally
+        {
+            process.Dispose();
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A child may still be letting go of its files; the folder is in the temp directory.
+            }
+        }
+    }
+}
+
+/// <summary>
+/// A test that needs an external program: skipped with instructions when it is missing and not
+/// required. The test runner prints a skip reason only at detailed verbosity, so a skipped
+/// test's name carries it too, and `dotnet test` shows it by default.
+/// </summary>
+public abstract class ExternalProgramFactAttribute : FactAttribute
+{
+    protected ExternalProgramFactAttribute(ExternalProgram program, string test)
+    {
+        if (program.SkipReason is { } reason)
+        {
+            Skip = reason;
+            DisplayName = $"{test} (skipped: {reason})";
+        }
+    }
+}
