@@ -79,115 +79,121 @@ internal sealed class StrictCorsMiddleware
         }
 
         var policy = EndpointPolicies.Resolve(policies, metadata);
-        var reportOnly = policies.ReportsOnly(policy);
         var origin = request.Headers.Origin;
-        Func<object, Task>? onResponseStarting = null;
+        if (origin.Count > 0)
+        {
+            return InvokeCors(context, policies, policy, endpoint, metadata, origin);
+        }
+
+        // Browsers send Origin with every request but GET and HEAD (WebSocket handshakes
+        // included), so without it only an unsafe method can be a browser's cross-site request
+        // (told by Fetch Metadata).
+        var reportOnly = policies.ReportsOnly(policy);
         var recorded = false;
+        var judged = policies.BlockCrossOriginUnsafeRequests && !HttpMethodRules.IsSafe(request.Method);
+        if (judged && Blocks(context, endpoint, endpointMethods: null, policy, CorsDecision.NotCors) is { } blocked)
+        {
+            if (!policies.GuardReportsOnly)
+            {
+                return AnswerBlocked(context, policy, blocked, origin);
+            }
+
+            recorded = ReportBlocked(policy, blocked, origin, request.Method);
+        }
+
+        if (!recorded)
+        {
+            _metrics.Record(CorsDecision.NotCors, policy.Name, reportOnly);
+        }
+
+        AddVary(response, policies, policy, reportOnly, judged);
+        MarkCorsMiddlewareInvoked(context, metadata);
+        return _next(context);
+    }
+
+    /// <summary>A request with <c>Origin</c>: a preflight, or a request that may be a CORS request.</summary>
+    private Task InvokeCors(HttpContext context, CompiledPolicySet policies, CompiledPolicy policy, Endpoint? endpoint, ICorsMetadata? metadata, StringValues origin)
+    {
+        var request = context.Request;
+        var response = context.Response;
+        var reportOnly = policies.ReportsOnly(policy);
+
+        // Routing takes OPTIONS in any case, with Origin and Access-Control-Request-Method, for a
+        // preflight and selects the endpoint of the method it names: such a request is answered
+        // here, never run, whatever the case of its method.
+        if (HttpMethods.IsOptions(request.Method) && request.Headers.AccessControlRequestMethod is { Count: > 0 } requestMethod)
+        {
+            return reportOnly ? ReportPreflight(context, policy, origin, requestMethod) : AnswerPreflight(context, policy, origin, requestMethod);
+        }
+
+        if (!reportOnly && response.Headers is { Count: > 0 } early && early.AccessControlAllowOrigin.Count > 0)
+        {
+            RemoveHeadersOfAnotherMiddleware(context);
+        }
+
+        var decision = CorsEngine.EvaluateActual(policy, origin);
+        IReadOnlyList<string>? endpointMethods = null;
 
         // Whether the CSRF guard judges the request: then its answer depends on the origin.
         bool judged;
-        if (origin.Count == 0)
+        if (decision.IsAllowed && policy.AllowCredentials)
         {
-            // Browsers send Origin with every request but GET and HEAD (WebSocket handshakes
-            // included), so without it only an unsafe method can be a browser's cross-site
-            // request (told by Fetch Metadata).
+            // The guard never blocks an allowed origin of a policy with credentials (a handshake
+            // included), and the answer already varies by origin: the request's body, upgrade
+            // and endpoint are not read.
             judged = policies.BlockCrossOriginUnsafeRequests && !HttpMethodRules.IsSafe(request.Method);
-            if (judged && Blocks(context, endpoint, endpointMethods: null, policy, CorsDecision.NotCors) is { } blocked)
-            {
-                if (!policies.GuardReportsOnly)
-                {
-                    return AnswerBlocked(context, policy, blocked, origin);
-                }
-
-                recorded = ReportBlocked(policy, blocked, origin, request.Method);
-            }
-
-            if (!recorded)
-            {
-                _metrics.Record(CorsDecision.NotCors, policy.Name, reportOnly);
-            }
-
-            AddVary(response, policies, policy, reportOnly, judged);
         }
         else
         {
-            // Routing takes OPTIONS in any case, with Origin and Access-Control-Request-Method, for
-            // a preflight and selects the endpoint of the method it names: such a request is
-            // answered here, never run, whatever the case of its method.
-            if (HttpMethods.IsOptions(request.Method) && request.Headers.AccessControlRequestMethod is { Count: > 0 } requestMethod)
-            {
-                return reportOnly ? ReportPreflight(context, policy, origin, requestMethod) : AnswerPreflight(context, policy, origin, requestMethod);
-            }
-
-            if (!reportOnly && response.Headers is { Count: > 0 } early && early.AccessControlAllowOrigin.Count > 0)
-            {
-                RemoveHeadersOfAnotherMiddleware(context);
-            }
-
-            var decision = CorsEngine.EvaluateActual(policy, origin);
-            IReadOnlyList<string>? endpointMethods = null;
-            if (decision.IsAllowed && policy.AllowCredentials)
-            {
-                // The guard never blocks an allowed origin of a policy with credentials (a
-                // handshake included), and the answer already varies by origin: the request's
-                // body, upgrade and endpoint are not read.
-                judged = policies.BlockCrossOriginUnsafeRequests && !HttpMethodRules.IsSafe(request.Method);
-            }
-            else
-            {
-                endpointMethods = endpoint?.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods;
-                // The body is read only where it can matter (CrossOriginGuard.Judges).
-                judged = policies.BlockCrossOriginUnsafeRequests
-                    && (CrossOriginGuard.JudgesMethod(request.Method, endpointMethods)
-                        || IsUpgrade(request)
-                        || (CrossOriginGuard.BodyCanBeARewrittenWrite(endpointMethods) && HasBody(request)));
-            }
-
-            if (judged && Blocks(context, endpoint, endpointMethods, policy, decision) is { } blocked)
-            {
-                if (!policies.GuardReportsOnly)
-                {
-                    return AnswerBlocked(context, policy, blocked, origin);
-                }
-
-                recorded = ReportBlocked(policy, blocked, origin, request.Method);
-            }
-
-            if (!recorded)
-            {
-                _metrics.Record(decision, policy.Name, reportOnly);
-            }
-
-            AddVary(response, policies, policy, reportOnly, judged);
-            if (reportOnly)
-            {
-                if (!decision.IsAllowed && !recorded)
-                {
-                    _reports.WouldDeny(policy, decision, origin, request.Method);
-                }
-            }
-            else if (decision.IsAllowed)
-            {
-                CorsResponseWriter.WriteAllowed(response.Headers, policy, origin);
-                onResponseStarting = RestoreCallbackOf(policies, policy);
-                if (!policy.AllowCredentials && _logger.IsEnabled(LogLevel.Debug) && request.Headers.Cookie.Count > 0)
-                {
-                    CorsKitLog.CredentialsMismatch(_logger, policy.Name, origin);
-                }
-            }
-            else
-            {
-                CorsKitLog.Denied(_logger, policy, decision, origin, request.Method);
-            }
+            endpointMethods = endpoint?.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods;
+            // The body is read only where it can matter (CrossOriginGuard.Judges).
+            judged = policies.BlockCrossOriginUnsafeRequests
+                && (CrossOriginGuard.JudgesMethod(request.Method, endpointMethods)
+                    || IsUpgrade(request)
+                    || (CrossOriginGuard.BodyCanBeARewrittenWrite(endpointMethods) && HasBody(request)));
         }
 
-        MarkCorsMiddlewareInvoked(context, metadata);
-        if (onResponseStarting is not null)
+        var recorded = false;
+        if (judged && Blocks(context, endpoint, endpointMethods, policy, decision) is { } blocked)
         {
+            if (!policies.GuardReportsOnly)
+            {
+                return AnswerBlocked(context, policy, blocked, origin);
+            }
+
+            recorded = ReportBlocked(policy, blocked, origin, request.Method);
+        }
+
+        if (!recorded)
+        {
+            _metrics.Record(decision, policy.Name, reportOnly);
+        }
+
+        AddVary(response, policies, policy, reportOnly, judged);
+        MarkCorsMiddlewareInvoked(context, metadata);
+        if (reportOnly)
+        {
+            if (!decision.IsAllowed && !recorded)
+            {
+                _reports.WouldDeny(policy, decision, origin, request.Method);
+            }
+        }
+        else if (decision.IsAllowed)
+        {
+            CorsResponseWriter.WriteAllowed(response.Headers, policy, origin);
+            if (!policy.AllowCredentials && _logger.IsEnabled(LogLevel.Debug) && request.Headers.Cookie.Count > 0)
+            {
+                CorsKitLog.CredentialsMismatch(_logger, policy.Name, origin);
+            }
+
             // An allowed request's headers and Vary are put back if an error handler clears them.
             // The state is the context and the delegate is cached per policy, so registering
             // allocates nothing on servers that reuse their callback list, as Kestrel does.
-            response.OnStarting(onResponseStarting, context);
+            response.OnStarting(RestoreCallbackOf(policies, policy), context);
+        }
+        else
+        {
+            CorsKitLog.Denied(_logger, policy, decision, origin, request.Method);
         }
 
         return _next(context);
