@@ -1,13 +1,17 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using CorsKit.BrowserTests.Engines;
 using CorsKit.BrowserTests.Servers;
-using Microsoft.Playwright;
 
 namespace CorsKit.BrowserTests;
 
 /// <summary>
-/// Everything the scenarios share: one Chromium, one page server giving many page origins, and
-/// four APIs behind CorsKit with different policies. Started once for the whole suite.
+/// Everything one engine's scenarios share: its browser, one page server giving many page
+/// origins, and four APIs behind CorsKit with different policies. Each engine has a world of its
+/// own (so the engines can run side by side without mixing server counts), started once for all
+/// of its scenarios; its browser is stopped with it, also when a scenario failed.
 /// </summary>
-public sealed class CorsWorld : IAsyncLifetime
+public abstract class CorsWorld(BrowserEngine engine) : IAsyncLifetime
 {
     /// <summary>Allowed by exact origin.</summary>
     public const string AppHost = "app.corskit.localhost";
@@ -28,7 +32,13 @@ public sealed class CorsWorld : IAsyncLifetime
     /// <summary>Where the reference endpoint without CorsKit lives.</summary>
     public const string RawHost = "raw.corskit.localhost";
 
-    private IPlaywright? _playwright;
+    private readonly Stopwatch _running = new();
+    private IRunningBrowser? _browser;
+
+    public BrowserEngine Engine => engine;
+
+    /// <summary>The engine's version, once its browser runs.</summary>
+    public string? Version => _browser?.Version;
 
     public PageServer Pages { get; } = new();
 
@@ -44,10 +54,9 @@ public sealed class CorsWorld : IAsyncLifetime
     /// <summary>Any origin, any method, any header, no credentials.</summary>
     public ApiServer Public { get; private set; } = null!;
 
-    public IBrowser Browser { get; private set; } = null!;
-
     public async Task InitializeAsync()
     {
+        _running.Start();
         await Pages.StartAsync();
         var app = Pages.Origin(AppHost);
         Credentialed = new ApiServer("api.corskit.localhost", p => p
@@ -62,56 +71,97 @@ public sealed class CorsWorld : IAsyncLifetime
         Public = new ApiServer("public.corskit.localhost", p => p.AllowAnyOrigin().WithMethods("*").WithHeaders("*"));
         await Task.WhenAll(Credentialed.StartAsync(), NoMaxAge.StartAsync(), ZeroMaxAge.StartAsync(), Public.StartAsync());
 
-        if (BrowserEnvironment.SkipReason is not null)
+        if (engine.SkipReason is not null)
         {
-            return; // every test is skipped; nothing to launch
+            return; // every scenario of this engine is skipped; nothing to launch
         }
 
-        if (!BrowserEnvironment.IsAvailable)
-        {
-            throw new InvalidOperationException(
-                $"{BrowserEnvironment.RequireVariable} is set but there is no Chromium at {BrowserEnvironment.ChromiumPath}: install it with apt-get install -y chromium.");
-        }
-
-        _playwright = await Playwright.CreateAsync();
-        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = BrowserEnvironment.ChromiumPath,
-            Headless = true,
-            Args = BrowserEnvironment.LaunchArguments,
-        });
+        engine.EnsureAvailable();
+        _browser = await LaunchAsync();
     }
 
     public async Task DisposeAsync()
     {
-        if (_playwright is not null)
+        try
         {
-            await Browser.DisposeAsync();
-            _playwright.Dispose();
-        }
-
-        await Pages.DisposeAsync();
-        foreach (var api in new[] { Credentialed, NoMaxAge, ZeroMaxAge, Public })
-        {
-            if (api is not null)
+            if (_browser is not null)
             {
-                await api.DisposeAsync();
+                await _browser.DisposeAsync();
             }
         }
+        finally
+        {
+            await Pages.DisposeAsync();
+            foreach (var api in new[] { Credentialed, NoMaxAge, ZeroMaxAge, Public })
+            {
+                if (api is not null)
+                {
+                    await api.DisposeAsync();
+                }
+            }
+
+            BrowserReport.Finished(this, _running.Elapsed);
+        }
     }
 
-    /// <summary>Opens a fresh browser context (own cookies, own preflight cache) on a page of <paramref name="host"/>.</summary>
+    /// <summary>Opens a page of <paramref name="host"/> (or <paramref name="url"/>) in a fresh context: own cookies, own preflight cache.</summary>
     public async Task<BrowserPage> OpenAsync(string host, string? url = null)
     {
-        var context = await Browser.NewContextAsync();
-        var page = await context.NewPageAsync();
-        await page.GotoAsync(url ?? $"{Pages.Origin(host)}/");
-        return new BrowserPage(context, page);
+        var browser = _browser ?? throw new InvalidOperationException($"{engine} is not running");
+        return new BrowserPage(await browser.OpenAsync(url ?? $"{Pages.Origin(host)}/"));
     }
+
+    /// <summary>Records that a scenario passed in this engine, with what the engine did where engines may differ.</summary>
+    public void Passed(string? observed = null, [CallerMemberName] string scenario = "") =>
+        BrowserReport.Passed(engine, scenario.Replace('_', ' '), observed);
+
+    protected abstract Task<IRunningBrowser> LaunchAsync();
+}
+
+public sealed class ChromiumWorld() : CorsWorld(BrowserEngine.Chromium)
+{
+    protected override async Task<IRunningBrowser> LaunchAsync() => await ChromiumBrowser.LaunchAsync();
+}
+
+public sealed class FirefoxWorld() : CorsWorld(BrowserEngine.Firefox)
+{
+    protected override async Task<IRunningBrowser> LaunchAsync() => await FirefoxBrowser.LaunchAsync();
+}
+
+public sealed class WebKitWorld() : CorsWorld(BrowserEngine.WebKit)
+{
+    protected override async Task<IRunningBrowser> LaunchAsync() => await WebKitBrowser.LaunchAsync();
 }
 
 [CollectionDefinition(Name)]
-public sealed class BrowserSuite : ICollectionFixture<CorsWorld>
+public sealed class ChromiumSuite : ICollectionFixture<ChromiumWorld>
 {
-    public const string Name = "browser";
+    public const string Name = "Chromium";
 }
+
+[CollectionDefinition(Name)]
+public sealed class FirefoxSuite : ICollectionFixture<FirefoxWorld>
+{
+    public const string Name = "Firefox";
+}
+
+[CollectionDefinition(Name)]
+public sealed class WebKitSuite : ICollectionFixture<WebKitWorld>
+{
+    public const string Name = "WebKit";
+}
+
+/// <summary>The scenarios in Chromium.</summary>
+[Collection(ChromiumSuite.Name)]
+[Engine(nameof(BrowserEngine.Chromium))]
+public sealed class Chromium(ChromiumWorld world) : BrowserScenarios(world);
+
+/// <summary>The scenarios in Firefox.</summary>
+[Collection(FirefoxSuite.Name)]
+[Engine(nameof(BrowserEngine.Firefox))]
+public sealed class Firefox(FirefoxWorld world) : BrowserScenarios(world);
+
+/// <summary>The scenarios in WebKit.</summary>
+[Collection(WebKitSuite.Name)]
+[Engine(nameof(BrowserEngine.WebKit))]
+public sealed class WebKit(WebKitWorld world) : BrowserScenarios(world);

@@ -12,6 +12,7 @@ Usage, from the repository root:
 """
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -44,7 +45,10 @@ def run(mutation):
     test = subprocess.run(["dotnet", "test", project, "--no-build", "--filter", mutation["filter"]], capture_output=True, text=True)
     summary = [line.strip() for line in test.stdout.splitlines() if "Passed!" in line or "Failed!" in line]
     verdict = "KILLED" if test.returncode != 0 else "SURVIVED"
-    return f"{verdict} {summary[-1] if summary else ''}".strip()
+    # Browser scenarios run once per engine (classes Chromium, Firefox, WebKit): say which caught it.
+    engines = sorted(set(re.findall(r"^\s*Failed CorsKit\.BrowserTests\.(Chromium|Firefox|WebKit)\.", test.stdout, re.MULTILINE)))
+    caught = f" (failed in {', '.join(engines)})" if engines else ""
+    return f"{verdict} {summary[-1] if summary else ''}{caught}".strip()
 
 
 def main(files):

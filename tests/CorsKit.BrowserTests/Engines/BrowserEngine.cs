@@ -1,37 +1,129 @@
-namespace CorsKit.BrowserTests;
+using System.Diagnostics;
+
+namespace CorsKit.BrowserTests.Engines;
 
 /// <summary>
-/// Where the browser is and whether its absence is a failure. The suite drives Debian's Chromium
-/// (never a downloaded browser). On a machine without it the tests are skipped, unless
-/// <see cref="RequireVariable"/> is set (as CI does), in which case they fail.
+/// One of the three browser engines the suite drives, all from Debian, never downloaded: where
+/// its programs are, and whether their absence is a failure. On a machine without them an
+/// engine's scenarios are skipped, unless <see cref="RequireVariable"/> is set (as CI does), in
+/// which case they fail.
 /// </summary>
-internal static class BrowserEnvironment
+public sealed class BrowserEngine
 {
     public const string RequireVariable = "CORSKIT_REQUIRE_BROWSER";
-    public const string PathVariable = "CORSKIT_CHROMIUM";
 
-    public static string ChromiumPath => Environment.GetEnvironmentVariable(PathVariable) is { Length: > 0 } path ? path : "/usr/bin/chromium";
+    private readonly (string Path, string Package)[] _programs;
+
+    private BrowserEngine(string name, string packages, params (string Path, string Package)[] programs)
+    {
+        Name = name;
+        Packages = packages;
+        _programs = programs;
+    }
+
+    /// <summary>
+    /// WebKitGTK's MiniBrowser, in the library folder of the machine's architecture (package
+    /// libwebkit2gtk-4.1-0). Declared first: the engines below name it.
+    /// </summary>
+    public static string MiniBrowser { get; } =
+        Directory.EnumerateFiles("/usr/lib", "MiniBrowser", new EnumerationOptions { RecurseSubdirectories = true, MaxRecursionDepth = 2 })
+            .FirstOrDefault(path => path.EndsWith("/webkit2gtk-4.1/MiniBrowser", StringComparison.Ordinal))
+        ?? "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser";
+
+    /// <summary>Debian's Chromium, driven by Microsoft.Playwright.</summary>
+    public static BrowserEngine Chromium { get; } = new("Chromium", "chromium", ("/usr/bin/chromium", "chromium"));
+
+    /// <summary>Debian's Firefox ESR (Gecko), driven by WebDriver BiDi, which it speaks itself.</summary>
+    public static BrowserEngine Firefox { get; } = new("Firefox", "firefox-esr", ("/usr/bin/firefox-esr", "firefox-esr"));
+
+    /// <summary>
+    /// WebKitGTK's MiniBrowser (the engine of Safari), driven by WebKitWebDriver under a virtual
+    /// X server.
+    /// </summary>
+    public static BrowserEngine WebKit { get; } = new(
+        "WebKit",
+        "webkit2gtk-driver xvfb xauth",
+        ("/usr/bin/WebKitWebDriver", "webkit2gtk-driver"),
+        (MiniBrowser, "webkit2gtk-driver"),
+        ("/usr/bin/xvfb-run", "xvfb"),
+        ("/usr/bin/xauth", "xauth"));
+
+    public static IReadOnlyList<BrowserEngine> All { get; } = [Chromium, Firefox, WebKit];
+
+    public static BrowserEngine Named(string name) => All.Single(e => e.Name == name);
 
     public static bool IsRequired => Environment.GetEnvironmentVariable(RequireVariable) is "1" or "true";
 
-    public static bool IsAvailable => File.Exists(ChromiumPath);
+    public string Name { get; }
 
-    public static string? SkipReason => IsAvailable || IsRequired
+    /// <summary>The Debian packages that provide the engine.</summary>
+    public string Packages { get; }
+
+    /// <summary>The engine's main program (the browser, or for WebKit its WebDriver).</summary>
+    public string Program => _programs[0].Path;
+
+    /// <summary>The programs the engine needs that this machine lacks.</summary>
+    public IEnumerable<string> MissingPrograms => _programs.Where(p => !File.Exists(p.Path)).Select(p => p.Path);
+
+    public bool IsAvailable => !MissingPrograms.Any();
+
+    /// <summary>Why the engine's scenarios are skipped; null when they run (or must, and fail without it).</summary>
+    public string? SkipReason => IsAvailable || IsRequired
         ? null
-        : $"Chromium not found at {ChromiumPath}. Install it (apt-get install -y chromium) or point {PathVariable} at it; "
-          + $"set {RequireVariable}=1 to make a missing browser fail the suite instead of skipping it.";
+        : $"{Name} is missing ({string.Join(", ", MissingPrograms)}): apt-get install -y {Packages}; "
+          + $"set {RequireVariable}=1 to make a missing engine fail the suite instead of skipping it.";
 
-    /// <summary>The launch flags this machine needs: no sandbox as root, and no background traffic to a closed network.</summary>
-    public static readonly string[] LaunchArguments =
-    [
-        "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync",
-    ];
-}
+    /// <summary>Throws, naming what to install, when the engine is missing (and required, or its tests would have been skipped).</summary>
+    public void EnsureAvailable()
+    {
+        if (!IsAvailable)
+        {
+            throw new InvalidOperationException(
+                $"{RequireVariable} is set but {Name} is missing ({string.Join(", ", MissingPrograms)}): apt-get install -y {Packages}.");
+        }
+    }
 
-/// <summary>A test that needs the browser: skipped with instructions when Chromium is missing and not required.</summary>
-[AttributeUsage(AttributeTargets.Method)]
-public sealed class BrowserFactAttribute : FactAttribute
-{
-    public BrowserFactAttribute() => Skip = BrowserEnvironment.SkipReason;
+    public override string ToString() => Name;
+
+    /// <summary>Stops a started process and every child it started, whatever happens.</summary>
+    internal static async ValueTask StopAsync(Process process)
+    {
+        try
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        finally
+        {
+            process.Dispose();
+        }
+    }
+
+    /// <summary>A free loopback port for a program that needs to be told one.</summary>
+    internal static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Deletes a temporary folder a browser used; a child still letting go of a file leaves it to the temp directory.</summary>
+    internal static void DeleteFolder(string folder)
+    {
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
 }

@@ -6,7 +6,8 @@ namespace CorsKit.BrowserTests.Servers;
 
 /// <summary>
 /// An API behind CorsKit with one policy. A first middleware counts every request as it arrives
-/// (preflights included, before CorsKit answers them); endpoints count their own runs.
+/// (preflights included, before CorsKit answers them) and the status it got; endpoints count
+/// their own runs.
 /// </summary>
 public sealed class ApiServer(string host, Action<StrictCorsPolicyBuilder> policy) : LoopbackServer
 {
@@ -21,11 +22,7 @@ public sealed class ApiServer(string host, Action<StrictCorsPolicyBuilder> polic
 
     protected override void Map(WebApplication app)
     {
-        app.Use((context, next) =>
-        {
-            Requests.CountArrival(context.Request.Method, context.Request.Path);
-            return next(context);
-        });
+        app.Use(Requests.CountAsync);
         // WebApplication routes first, so the override below rewrites the method after routing
         // chose the endpoint: the order in which a naive guard would judge the rewritten method.
         app.UseHttpMethodOverride(new HttpMethodOverrideOptions { FormFieldName = "_method" });
@@ -43,6 +40,18 @@ public sealed class ApiServer(string host, Action<StrictCorsPolicyBuilder> polic
             context.Response.Headers["X-Exposed"] = "exposed-value";
             context.Response.Headers["X-Hidden"] = "hidden-value";
             return Results.Text("ran");
+        });
+        // A form_post callback (OpenID Connect's case): cross-site form posts run it, nothing else does.
+        app.MapPost("/callback/{*rest}", (HttpContext context) =>
+        {
+            Ran(context);
+            return Results.Text("called back");
+        }).AllowCrossOriginFormPosts();
+        // Sends the request on to ?to=, keeping its method and body.
+        app.Map("/redirect/{*rest}", (HttpContext context) =>
+        {
+            Ran(context);
+            return Results.Redirect(context.Request.Query["to"].ToString(), permanent: false, preserveMethod: true);
         });
         app.MapPost("/login", (HttpContext context) =>
         {

@@ -20,13 +20,13 @@ public sealed class PageServer : LoopbackServer
 
     protected override void Map(WebApplication app)
     {
+        app.Use(Requests.CountAsync);
         app.MapGet("/", () => Results.Content(Html, "text/html"));
 
         // Answers every preflight with "Access-Control-Allow-Headers: *" for the page's origin,
         // whatever it asks: the browser alone decides what that covers.
         app.Map("/star-headers/{*rest}", (HttpContext context) =>
         {
-            Requests.CountArrival(context.Request.Method, context.Request.Path);
             var headers = context.Response.Headers;
             headers.AccessControlAllowOrigin = context.Request.Headers.Origin;
             if (HttpMethods.IsOptions(context.Request.Method))

@@ -1,0 +1,155 @@
+using System.Collections.Concurrent;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace CorsKit.BrowserTests.Engines;
+
+/// <summary>
+/// A minimal WebDriver BiDi client: commands go out as JSON over one WebSocket and each is
+/// answered by the message carrying its id; events are not subscribed to and are ignored.
+/// </summary>
+internal sealed class BiDiConnection : IAsyncDisposable
+{
+    private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly ClientWebSocket _socket;
+    private readonly ConcurrentDictionary<int, TaskCompletionSource<JsonElement>> _pending = new();
+    private readonly SemaphoreSlim _sending = new(1, 1);
+    private readonly CancellationTokenSource _closing = new();
+    private readonly Task _reading;
+    private int _nextId;
+
+    private BiDiConnection(ClientWebSocket socket)
+    {
+        _socket = socket;
+        _reading = Task.Run(ReadAsync);
+    }
+
+    /// <summary>Connects to <paramref name="uri"/>, retrying while the browser is still starting, for at most <paramref name="within"/>.</summary>
+    public static async Task<BiDiConnection> ConnectAsync(Uri uri, Func<bool> stillStarting, TimeSpan within)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (true)
+        {
+            var socket = new ClientWebSocket();
+            try
+            {
+                using var attempt = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+                await socket.ConnectAsync(uri, attempt.Token);
+                return new BiDiConnection(socket);
+            }
+            catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+            {
+                socket.Dispose();
+                if (!stillStarting() || DateTime.UtcNow > deadline)
+                {
+                    throw new InvalidOperationException($"No WebDriver BiDi endpoint at {uri}: {e.Message}", e);
+                }
+
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    /// <summary>Sends a command and returns its result; an error answer or no answer in time throws.</summary>
+    public async Task<JsonElement> SendAsync(string method, JsonObject parameters)
+    {
+        var id = Interlocked.Increment(ref _nextId);
+        var answer = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _pending[id] = answer;
+        var message = new JsonObject { ["id"] = id, ["method"] = method, ["params"] = parameters };
+        await _sending.WaitAsync();
+        try
+        {
+            await _socket.SendAsync(Encoding.UTF8.GetBytes(message.ToJsonString()), WebSocketMessageType.Text, endOfMessage: true, _closing.Token);
+        }
+        finally
+        {
+            _sending.Release();
+        }
+
+        try
+        {
+            return await answer.Task.WaitAsync(CommandTimeout);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"WebDriver BiDi: no answer to {method} within {CommandTimeout.TotalSeconds} s");
+        }
+        finally
+        {
+            _pending.TryRemove(id, out _);
+        }
+    }
+
+    private async Task ReadAsync()
+    {
+        var buffer = new byte[64 * 1024];
+        using var message = new MemoryStream();
+        try
+        {
+            while (_socket.State == WebSocketState.Open)
+            {
+                var received = await _socket.ReceiveAsync(buffer, _closing.Token);
+                if (received.MessageType == WebSocketMessageType.Close)
+                {
+                    break;
+                }
+
+                message.Write(buffer, 0, received.Count);
+                if (!received.EndOfMessage)
+                {
+                    continue;
+                }
+
+                Dispatch(JsonDocument.Parse(message.ToArray()).RootElement);
+                message.SetLength(0);
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+        {
+            // The browser went away or the connection is closing: pending commands fail below.
+        }
+
+        foreach (var pending in _pending.Values)
+        {
+            pending.TrySetException(new InvalidOperationException("WebDriver BiDi: the connection closed"));
+        }
+    }
+
+    private void Dispatch(JsonElement message)
+    {
+        if (!message.TryGetProperty("id", out var idProperty) || idProperty.ValueKind != JsonValueKind.Number
+            || !_pending.TryGetValue(idProperty.GetInt32(), out var answer))
+        {
+            return; // an event
+        }
+
+        if (message.GetProperty("type").GetString() == "success")
+        {
+            answer.TrySetResult(message.GetProperty("result").Clone());
+        }
+        else
+        {
+            answer.TrySetException(new InvalidOperationException(
+                $"WebDriver BiDi error {message.GetProperty("error").GetString()}: {message.GetProperty("message").GetString()}"));
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _closing.CancelAsync();
+        try
+        {
+            await _reading;
+        }
+        finally
+        {
+            _socket.Dispose();
+            _closing.Dispose();
+            _sending.Dispose();
+        }
+    }
+}

@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+
+namespace CorsKit.BrowserTests.Engines;
+
+/// <summary>
+/// Debian's Firefox ESR, driven through WebDriver BiDi, which it speaks itself: started headless
+/// with a fresh empty profile and a remote-debugging port; each tab gets a user context of its own
+/// (a container: own cookies, own caches).
+/// </summary>
+internal sealed class FirefoxBrowser : IRunningBrowser
+{
+    private readonly Process _process;
+    private readonly string _profile;
+    private readonly BiDiConnection _bidi;
+
+    private FirefoxBrowser(Process process, string profile, BiDiConnection bidi, string version)
+    {
+        _process = process;
+        _profile = profile;
+        _bidi = bidi;
+        Version = version;
+    }
+
+    public string Version { get; }
+
+    public static async Task<FirefoxBrowser> LaunchAsync()
+    {
+        var profile = Directory.CreateTempSubdirectory("corskit-firefox-").FullName;
+        var port = BrowserEngine.FreePort();
+        var start = new ProcessStartInfo(BrowserEngine.Firefox.Program)
+        {
+            ArgumentList = { "--headless", "--no-remote", "--profile", profile, "--remote-debugging-port", port.ToString(), "about:blank" },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        var process = Process.Start(start) ?? throw new InvalidOperationException("firefox-esr did not start");
+        var output = new BrowserOutput(process);
+        try
+        {
+            var bidi = await BiDiConnection.ConnectAsync(new Uri($"ws://127.0.0.1:{port}/session"), () => !process.HasExited, TimeSpan.FromSeconds(30));
+            var session = await bidi.SendAsync("session.new", new JsonObject { ["capabilities"] = new JsonObject() });
+            var version = session.GetProperty("capabilities").GetProperty("browserVersion").GetString() ?? "unknown";
+            return new FirefoxBrowser(process, profile, bidi, version);
+        }
+        catch (Exception e)
+        {
+            await BrowserEngine.StopAsync(process);
+            BrowserEngine.DeleteFolder(profile);
+            throw new InvalidOperationException($"Firefox did not start: {e.Message}\n{output}", e);
+        }
+    }
+
+    public async Task<IBrowserTab> OpenAsync(string url)
+    {
+        var userContext = (await _bidi.SendAsync("browser.createUserContext", new JsonObject())).GetProperty("userContext").GetString()!;
+        var context = (await _bidi.SendAsync("browsingContext.create", new JsonObject { ["type"] = "tab", ["userContext"] = userContext }))
+            .GetProperty("context").GetString()!;
+        var tab = new Tab(_bidi, userContext, context);
+        await tab.NavigateAsync(url);
+        return tab;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await _bidi.DisposeAsync();
+        }
+        finally
+        {
+            await BrowserEngine.StopAsync(_process);
+            BrowserEngine.DeleteFolder(_profile);
+        }
+    }
+
+    private sealed class Tab(BiDiConnection bidi, string userContext, string context) : IBrowserTab
+    {
+        public async Task NavigateAsync(string url) =>
+            await bidi.SendAsync("browsingContext.navigate", new JsonObject { ["context"] = context, ["url"] = url, ["wait"] = "complete" });
+
+        public async Task<string> EvaluateAsync(string expression)
+        {
+            var evaluated = await bidi.SendAsync("script.evaluate", new JsonObject
+            {
+                ["expression"] = expression,
+                ["target"] = new JsonObject { ["context"] = context },
+                ["awaitPromise"] = true,
+            });
+            return evaluated.GetProperty("type").GetString() == "success"
+                ? evaluated.GetProperty("result").GetProperty("value").GetString()!
+                : throw new InvalidOperationException($"Script failed in Firefox: {evaluated.GetProperty("exceptionDetails").GetProperty("text").GetString()}");
+        }
+
+        public async ValueTask DisposeAsync() =>
+            await bidi.SendAsync("browser.removeUserContext", new JsonObject { ["userContext"] = userContext });
+    }
+}
