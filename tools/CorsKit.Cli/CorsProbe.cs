@@ -145,7 +145,7 @@ internal sealed class CorsProbe(HttpClient http, TextWriter output, TimeSpan tim
         {
             var listed = headerNames.Contains(name, StringComparer.OrdinalIgnoreCase);
             var wildcard = !request.Credentials && headerNames.Contains("*") && name != "authorization";
-            var note = name == "authorization" && headerNames.Contains("*") ? "; '*' never covers Authorization in the Fetch standard (Chromium 156 was seen accepting it anyway)" : string.Empty;
+            var note = name == "authorization" && headerNames.Contains("*") ? "; '*' never covers Authorization in the Fetch standard (Chromium, Firefox and WebKit were all seen accepting it anyway)" : string.Empty;
             checks.Expect(listed || wildcard, $"request header {name} is allowed by Access-Control-Allow-Headers ({headersText})",
                 $"request header {name} is not allowed by Access-Control-Allow-Headers ({headersText}){note}");
         }

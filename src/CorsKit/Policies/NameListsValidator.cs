@@ -52,7 +52,7 @@ internal static class NameListsValidator
         if (headers.ContainsWildcard && !headers.Contains(FetchHeaderNames.Authorization))
         {
             issues.Warning($"{path}:Headers", "'*' does not cover Authorization: the Fetch standard excludes it, so CorsKit refuses a preflight that asks for it "
-                + "unless \"Authorization\" is listed, whatever the browser (Chromium 156 was seen letting '*' cover it). "
+                + "unless \"Authorization\" is listed, whatever the browser (Chromium, Firefox and WebKit were all seen letting '*' cover it). "
                 + "Add \"Authorization\" to the list if pages send it.");
         }
 
