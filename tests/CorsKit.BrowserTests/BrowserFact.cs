@@ -4,13 +4,6 @@ using Xunit.Sdk;
 
 namespace CorsKit.BrowserTests;
 
-/// <summary>Names the engine a scenario class runs in.</summary>
-[AttributeUsage(AttributeTargets.Class)]
-public sealed class EngineAttribute(string name) : Attribute
-{
-    public string Name => name;
-}
-
 /// <summary>
 /// A browser scenario. It is written once and runs in each engine's class; in a class whose
 /// engine is missing (and not required) it is skipped with the reason in its name, which
@@ -21,21 +14,13 @@ public sealed class EngineAttribute(string name) : Attribute
 [XunitTestCaseDiscoverer("CorsKit.BrowserTests.BrowserFactDiscoverer", "CorsKit.BrowserTests")]
 public sealed class BrowserFactAttribute : FactAttribute;
 
-public sealed class BrowserFactDiscoverer(IMessageSink diagnosticMessageSink) : IXunitTestCaseDiscoverer
+/// <summary>Makes a scenario's test case in a class: the engine is the class's collection, named after it.</summary>
+public sealed class BrowserFactDiscoverer(IMessageSink diagnosticMessageSink) : FactDiscoverer(diagnosticMessageSink)
 {
-    public IEnumerable<IXunitTestCase> Discover(ITestFrameworkDiscoveryOptions discoveryOptions, ITestMethod testMethod, IAttributeInfo factAttribute)
-    {
-        var engineName = testMethod.TestClass.Class.GetCustomAttributes(typeof(EngineAttribute)).Single().GetConstructorArguments().Single();
-        var engine = BrowserEngine.Named((string)engineName);
-        var display = discoveryOptions.MethodDisplayOrDefault();
-        var options = discoveryOptions.MethodDisplayOptionsOrDefault();
-        return
-        [
-            engine.SkipReason is { } reason
-                ? new SkippedBrowserTestCase(diagnosticMessageSink, display, options, testMethod, reason)
-                : new XunitTestCase(diagnosticMessageSink, display, options, testMethod),
-        ];
-    }
+    protected override IXunitTestCase CreateTestCase(ITestFrameworkDiscoveryOptions discoveryOptions, ITestMethod testMethod, IAttributeInfo factAttribute) =>
+        BrowserEngine.Named(testMethod.TestClass.TestCollection.DisplayName).SkipReason is { } reason
+            ? new SkippedBrowserTestCase(DiagnosticMessageSink, discoveryOptions.MethodDisplayOrDefault(), discoveryOptions.MethodDisplayOptionsOrDefault(), testMethod, reason)
+            : base.CreateTestCase(discoveryOptions, testMethod, factAttribute);
 }
 
 /// <summary>A scenario skipped because its engine is missing, with the reason in its name.</summary>

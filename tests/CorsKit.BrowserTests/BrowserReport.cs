@@ -18,7 +18,7 @@ internal static class BrowserReport
     private const string End = "<!-- browser-table:end -->";
 
     private static readonly ConcurrentDictionary<(string Scenario, string Engine), string> Cells = new();
-    private static readonly ConcurrentDictionary<string, string> Engines = new();
+    private static readonly ConcurrentDictionary<string, string> EngineLines = new();
     private static readonly Lock Writing = new();
 
     public static void Passed(BrowserEngine engine, string scenario, string? observed) =>
@@ -26,12 +26,12 @@ internal static class BrowserReport
 
     public static void Finished(CorsWorld world, TimeSpan elapsed)
     {
-        Engines[world.Engine.Name] = world.Version is { } version
+        EngineLines[world.Engine.Name] = world.Version is { } version
             ? $"{world.Engine.Name} {version} ({elapsed.TotalSeconds:0} s)"
             : $"{world.Engine.Name}: not run ({world.Engine.SkipReason ?? "did not start"})";
-        var table = Table();
         lock (Writing)
         {
+            var table = Table();
             File.WriteAllText(Path.Combine(AppContext.BaseDirectory, "browsers.md"), table);
             if (Environment.GetEnvironmentVariable(TableVariable) is { Length: > 0 } document && File.Exists(document))
             {
@@ -48,9 +48,9 @@ internal static class BrowserReport
 
     private static string Table()
     {
-        var engines = BrowserEngine.All.Select(e => e.Name).Where(Engines.ContainsKey).ToList();
+        var engines = BrowserEngine.All.Select(e => e.Name).Where(EngineLines.ContainsKey).ToList();
         var text = new StringBuilder();
-        text.AppendLine($"Engines: {string.Join("; ", engines.Select(e => Engines[e]))}.").AppendLine();
+        text.AppendLine($"Engines: {string.Join("; ", engines.Select(e => EngineLines[e]))}.").AppendLine();
         text.AppendLine($"| Scenario | {string.Join(" | ", engines)} |");
         text.AppendLine($"|---|{string.Concat(engines.Select(_ => "---|"))}");
         foreach (var scenario in Cells.Keys.Select(k => k.Scenario).Distinct().Order(StringComparer.Ordinal))

@@ -125,10 +125,11 @@ public abstract class BrowserScenarios(CorsWorld world)
         await PutAllAsync();
         var later = Preflights();
 
-        // Max-Age 600 / no Max-Age / Max-Age 0. Every engine caches 600 s and never caches 0;
-        // without Max-Age the Fetch standard's default is 5 seconds.
-        rightAway.Should().Equal(ByEngine<int[]>([1, 1, 2], [1, 1, 2], [1, 1, 2]), "a second request right away");
-        later.Should().Equal(ByEngine<int[]>([1, 2, 3], [1, 2, 3], [1, 2, 3]), "a third request 6 seconds later");
+        // Max-Age 600 / no Max-Age / Max-Age 0. Recorded alike in every engine: an answer with
+        // Max-Age 600 is still cached after 6 seconds, one with 0 never reused, and one without
+        // Max-Age reused at once but not after 6 seconds (the Fetch standard's default is 5).
+        rightAway.Should().Equal([1, 1, 2], "a second request right away");
+        later.Should().Equal([1, 2, 3], "a third request 6 seconds later");
         apis.Select(api => api.Requests.Ran("PUT", "/r/s05")).Should().Equal([3, 3, 3]);
         world.Passed($"preflights (600 / none / 0): right away {string.Join("-", rightAway)}, after 6 s {string.Join("-", later)}");
     }
@@ -232,14 +233,14 @@ public abstract class BrowserScenarios(CorsWorld world)
         // Recorded per engine: Chromium 156, Firefox 153 and WebKitGTK 2.50 all let '*' cover
         // Authorization, unlike the standard.
         // CorsKit's validation warning says so; if this starts failing, re-check that warning.
-        rawAuthorization.Ok.Should().Be(ByEngine(true, true, true), "what the engine lets '*' cover");
-        world.Pages.Requests.Ran("PUT", "/star-headers/s10-authorization").Should().Be(rawAuthorization.Ok ? 1 : 0);
+        rawAuthorization.Ok.Should().BeTrue("the engine lets '*' cover Authorization");
+        world.Pages.Requests.Ran("PUT", "/star-headers/s10-authorization").Should().Be(1);
         rawOther.Ok.Should().BeTrue("'*' covers other headers");
         corsKitAuthorization.FailedWithTypeError.Should().BeTrue("CorsKit follows the standard, so every engine behaves alike");
         world.Public.Requests.Arrived("OPTIONS", "/r/s10-authorization").Should().Be(1);
         world.Public.Requests.Arrived("PUT", "/r/s10-authorization").Should().Be(0);
         corsKitOther.Ok.Should().BeTrue();
-        world.Passed($"the engine {(rawAuthorization.Ok ? "lets" : "does not let")} '*' cover Authorization; CorsKit never does");
+        world.Passed("the engine lets '*' cover Authorization; CorsKit never does");
     }
 
     [BrowserFact]
@@ -286,6 +287,7 @@ public abstract class BrowserScenarios(CorsWorld world)
 
         queued.Should().BeTrue();
         status.Should().Be(403);
+        world.Credentialed.Requests.OriginOf("POST", "/r/s13").Should().Be(world.Pages.Origin(CorsWorld.EvilHost), "the beacon names its page's origin");
         world.Credentialed.Requests.Ran("POST", "/r/s13").Should().Be(0);
         world.Passed();
     }
@@ -299,6 +301,7 @@ public abstract class BrowserScenarios(CorsWorld world)
 
         result.Type.Should().Be("opaque", "the page sees nothing of a no-cors answer");
         (await world.Credentialed.Requests.AnsweredAsync("POST", "/r/s14")).Should().Be(403);
+        world.Credentialed.Requests.OriginOf("POST", "/r/s14").Should().Be(world.Pages.Origin(CorsWorld.EvilHost), "a no-cors POST names its page's origin");
         world.Credentialed.Requests.Ran("POST", "/r/s14").Should().Be(0);
         world.Passed();
     }
@@ -360,7 +363,7 @@ public abstract class BrowserScenarios(CorsWorld world)
     }
 
     [BrowserFact]
-    public async Task S17_a_CORS_request_redirected_to_another_API_origin_arrives_with_the_Origin_the_engine_chooses()
+    public async Task S17_a_CORS_request_redirected_to_another_API_origin_arrives_with_Origin_null_and_stays_unreadable()
     {
         await using var page = await world.OpenAsync(CorsWorld.AppHost);
         var target = $"{world.NoMaxAge.Origin}/r/s17";
@@ -371,7 +374,7 @@ public abstract class BrowserScenarios(CorsWorld world)
         var origin = world.NoMaxAge.Requests.OriginOf("GET", "/r/s17");
         origin.Should().Be("null", "a redirect to a third origin taints the request's origin (Fetch standard, 4.4 HTTP-redirect fetch)");
         result.FailedWithTypeError.Should().BeTrue("CorsKit never allows the opaque origin null");
-        world.Passed($"second API received Origin: {origin}; the page {(result.Ok ? "could" : "could not")} read it");
+        world.Passed("the second API received Origin: null; the page could not read its answer");
     }
 
     [BrowserFact]

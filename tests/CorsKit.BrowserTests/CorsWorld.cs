@@ -118,50 +118,53 @@ public abstract class CorsWorld(BrowserEngine engine) : IAsyncLifetime
     protected abstract Task<IRunningBrowser> LaunchAsync();
 }
 
+/// <summary>The world of the Chromium scenarios.</summary>
 public sealed class ChromiumWorld() : CorsWorld(BrowserEngine.Chromium)
 {
     protected override async Task<IRunningBrowser> LaunchAsync() => await ChromiumBrowser.LaunchAsync();
 }
 
+/// <summary>The world of the Firefox scenarios.</summary>
 public sealed class FirefoxWorld() : CorsWorld(BrowserEngine.Firefox)
 {
     protected override async Task<IRunningBrowser> LaunchAsync() => await FirefoxBrowser.LaunchAsync();
 }
 
+/// <summary>The world of the WebKit scenarios.</summary>
 public sealed class WebKitWorld() : CorsWorld(BrowserEngine.WebKit)
 {
     protected override async Task<IRunningBrowser> LaunchAsync() => await WebKitBrowser.LaunchAsync();
 }
 
+/// <summary>The Chromium scenarios share one world; the collection's name is the engine's (see <see cref="BrowserFactDiscoverer"/>).</summary>
 [CollectionDefinition(Name)]
 public sealed class ChromiumSuite : ICollectionFixture<ChromiumWorld>
 {
-    public const string Name = "Chromium";
+    public const string Name = nameof(BrowserEngine.Chromium);
 }
 
+/// <summary>The Firefox scenarios share one world; the collection's name is the engine's (see <see cref="BrowserFactDiscoverer"/>).</summary>
 [CollectionDefinition(Name)]
 public sealed class FirefoxSuite : ICollectionFixture<FirefoxWorld>
 {
-    public const string Name = "Firefox";
+    public const string Name = nameof(BrowserEngine.Firefox);
 }
 
+/// <summary>The WebKit scenarios share one world; the collection's name is the engine's (see <see cref="BrowserFactDiscoverer"/>).</summary>
 [CollectionDefinition(Name)]
 public sealed class WebKitSuite : ICollectionFixture<WebKitWorld>
 {
-    public const string Name = "WebKit";
+    public const string Name = nameof(BrowserEngine.WebKit);
 }
 
 /// <summary>The scenarios in Chromium.</summary>
 [Collection(ChromiumSuite.Name)]
-[Engine(nameof(BrowserEngine.Chromium))]
 public sealed class Chromium(ChromiumWorld world) : BrowserScenarios(world);
 
 /// <summary>The scenarios in Firefox.</summary>
 [Collection(FirefoxSuite.Name)]
-[Engine(nameof(BrowserEngine.Firefox))]
 public sealed class Firefox(FirefoxWorld world) : BrowserScenarios(world);
 
 /// <summary>The scenarios in WebKit.</summary>
 [Collection(WebKitSuite.Name)]
-[Engine(nameof(BrowserEngine.WebKit))]
 public sealed class WebKit(WebKitWorld world) : BrowserScenarios(world);

@@ -53,25 +53,30 @@ internal sealed class BiDiConnection : IAsyncDisposable
         }
     }
 
-    /// <summary>Sends a command and returns its result; an error answer or no answer in time throws.</summary>
+    /// <summary>Sends a command and returns its result; an error answer, a closed connection or no answer in time throws.</summary>
     public async Task<JsonElement> SendAsync(string method, JsonObject parameters)
     {
         var id = Interlocked.Increment(ref _nextId);
         var answer = new TaskCompletionSource<JsonElement>(TaskCreationOptions.RunContinuationsAsynchronously);
         _pending[id] = answer;
-        var message = new JsonObject { ["id"] = id, ["method"] = method, ["params"] = parameters };
-        await _sending.WaitAsync();
         try
         {
-            await _socket.SendAsync(Encoding.UTF8.GetBytes(message.ToJsonString()), WebSocketMessageType.Text, endOfMessage: true, _closing.Token);
-        }
-        finally
-        {
-            _sending.Release();
-        }
+            if (_reading.IsCompleted)
+            {
+                throw new InvalidOperationException($"WebDriver BiDi: the connection is closed; {method} was not sent");
+            }
 
-        try
-        {
+            var message = new JsonObject { ["id"] = id, ["method"] = method, ["params"] = parameters };
+            await _sending.WaitAsync();
+            try
+            {
+                await _socket.SendAsync(Encoding.UTF8.GetBytes(message.ToJsonString()), WebSocketMessageType.Text, endOfMessage: true, _closing.Token);
+            }
+            finally
+            {
+                _sending.Release();
+            }
+
             return await answer.Task.WaitAsync(CommandTimeout);
         }
         catch (TimeoutException)
@@ -84,10 +89,15 @@ internal sealed class BiDiConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Reads answers until the connection closes or fails; then every command still waiting fails
+    /// with the reason (a command sent after that fails at once, above).
+    /// </summary>
     private async Task ReadAsync()
     {
         var buffer = new byte[64 * 1024];
         using var message = new MemoryStream();
+        Exception closed = new InvalidOperationException("WebDriver BiDi: the connection closed");
         try
         {
             while (_socket.State == WebSocketState.Open)
@@ -104,18 +114,26 @@ internal sealed class BiDiConnection : IAsyncDisposable
                     continue;
                 }
 
-                Dispatch(JsonDocument.Parse(message.ToArray()).RootElement);
+                using (var document = JsonDocument.Parse(message.ToArray()))
+                {
+                    Dispatch(document.RootElement);
+                }
+
                 message.SetLength(0);
             }
         }
-        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+#pragma warning disable CA1031 // Whatever ends the reading (a closed socket, a message it cannot parse) must fail the waiting commands, not hang them.
+        catch (Exception e)
+#pragma warning restore CA1031
         {
-            // The browser went away or the connection is closing: pending commands fail below.
+            closed = new InvalidOperationException($"WebDriver BiDi: reading failed: {e.Message}", e);
         }
-
-        foreach (var pending in _pending.Values)
+        finally
         {
-            pending.TrySetException(new InvalidOperationException("WebDriver BiDi: the connection closed"));
+            foreach (var pending in _pending.Values)
+            {
+                pending.TrySetException(closed);
+            }
         }
     }
 

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace CorsKit.BrowserTests.Engines;
 
 /// <summary>
@@ -12,9 +10,9 @@ public sealed class BrowserEngine
 {
     public const string RequireVariable = "CORSKIT_REQUIRE_BROWSER";
 
-    private readonly (string Path, string Package)[] _programs;
+    private readonly string[] _programs;
 
-    private BrowserEngine(string name, string packages, params (string Path, string Package)[] programs)
+    private BrowserEngine(string name, string packages, params string[] programs)
     {
         Name = name;
         Packages = packages;
@@ -26,15 +24,17 @@ public sealed class BrowserEngine
     /// libwebkit2gtk-4.1-0). Declared first: the engines below name it.
     /// </summary>
     public static string MiniBrowser { get; } =
-        Directory.EnumerateFiles("/usr/lib", "MiniBrowser", new EnumerationOptions { RecurseSubdirectories = true, MaxRecursionDepth = 2 })
-            .FirstOrDefault(path => path.EndsWith("/webkit2gtk-4.1/MiniBrowser", StringComparison.Ordinal))
+        (Directory.Exists("/usr/lib")
+            ? Directory.EnumerateFiles("/usr/lib", "MiniBrowser", new EnumerationOptions { RecurseSubdirectories = true, MaxRecursionDepth = 2 })
+                .FirstOrDefault(path => path.EndsWith("/webkit2gtk-4.1/MiniBrowser", StringComparison.Ordinal))
+            : null)
         ?? "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser";
 
     /// <summary>Debian's Chromium, driven by Microsoft.Playwright.</summary>
-    public static BrowserEngine Chromium { get; } = new("Chromium", "chromium", ("/usr/bin/chromium", "chromium"));
+    public static BrowserEngine Chromium { get; } = new("Chromium", "chromium", "/usr/bin/chromium");
 
     /// <summary>Debian's Firefox ESR (Gecko), driven by WebDriver BiDi, which it speaks itself.</summary>
-    public static BrowserEngine Firefox { get; } = new("Firefox", "firefox-esr", ("/usr/bin/firefox-esr", "firefox-esr"));
+    public static BrowserEngine Firefox { get; } = new("Firefox", "firefox-esr", "/usr/bin/firefox-esr");
 
     /// <summary>
     /// WebKitGTK's MiniBrowser (the engine of Safari), driven by WebKitWebDriver under a virtual
@@ -43,10 +43,10 @@ public sealed class BrowserEngine
     public static BrowserEngine WebKit { get; } = new(
         "WebKit",
         "webkit2gtk-driver xvfb xauth",
-        ("/usr/bin/WebKitWebDriver", "webkit2gtk-driver"),
-        (MiniBrowser, "webkit2gtk-driver"),
-        ("/usr/bin/xvfb-run", "xvfb"),
-        ("/usr/bin/xauth", "xauth"));
+        "/usr/bin/WebKitWebDriver",
+        MiniBrowser,
+        "/usr/bin/xvfb-run",
+        "/usr/bin/xauth");
 
     public static IReadOnlyList<BrowserEngine> All { get; } = [Chromium, Firefox, WebKit];
 
@@ -60,10 +60,10 @@ public sealed class BrowserEngine
     public string Packages { get; }
 
     /// <summary>The engine's main program (the browser, or for WebKit its WebDriver).</summary>
-    public string Program => _programs[0].Path;
+    public string Program => _programs[0];
 
     /// <summary>The programs the engine needs that this machine lacks.</summary>
-    public IEnumerable<string> MissingPrograms => _programs.Where(p => !File.Exists(p.Path)).Select(p => p.Path);
+    public IEnumerable<string> MissingPrograms => _programs.Where(p => !File.Exists(p));
 
     public bool IsAvailable => !MissingPrograms.Any();
 
@@ -84,46 +84,4 @@ public sealed class BrowserEngine
     }
 
     public override string ToString() => Name;
-
-    /// <summary>Stops a started process and every child it started, whatever happens.</summary>
-    internal static async ValueTask StopAsync(Process process)
-    {
-        try
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        finally
-        {
-            process.Dispose();
-        }
-    }
-
-    /// <summary>A free loopback port for a program that needs to be told one.</summary>
-    internal static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    /// <summary>Deletes a temporary folder a browser used; a child still letting go of a file leaves it to the temp directory.</summary>
-    internal static void DeleteFolder(string folder)
-    {
-        try
-        {
-            Directory.Delete(folder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
-    }
 }

@@ -37,9 +37,17 @@ internal sealed class ChromiumBrowser(IPlaywright playwright, IBrowser browser) 
     public async Task<IBrowserTab> OpenAsync(string url)
     {
         var context = await browser.NewContextAsync();
-        var page = await context.NewPageAsync();
-        await page.GotoAsync(url);
-        return new Tab(context, page);
+        try
+        {
+            var page = await context.NewPageAsync();
+            await page.GotoAsync(url);
+            return new Tab(context, page);
+        }
+        catch
+        {
+            await context.DisposeAsync();
+            throw;
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -56,7 +64,8 @@ internal sealed class ChromiumBrowser(IPlaywright playwright, IBrowser browser) 
 
     private sealed class Tab(IBrowserContext context, IPage page) : IBrowserTab
     {
-        public Task<string> EvaluateAsync(string expression) => page.EvaluateAsync<string>(expression);
+        /// <summary>Evaluates with the time limit the other engines' protocols set (Playwright's evaluation has none).</summary>
+        public Task<string> EvaluateAsync(string expression) => page.EvaluateAsync<string>(expression).WaitAsync(TimeSpan.FromSeconds(30));
 
         public ValueTask DisposeAsync() => context.DisposeAsync();
     }

@@ -27,7 +27,7 @@ internal sealed class FirefoxBrowser : IRunningBrowser
     public static async Task<FirefoxBrowser> LaunchAsync()
     {
         var profile = Directory.CreateTempSubdirectory("corskit-firefox-").FullName;
-        var port = BrowserEngine.FreePort();
+        var port = BrowserProcess.FreePort();
         var start = new ProcessStartInfo(BrowserEngine.Firefox.Program)
         {
             ArgumentList = { "--headless", "--no-remote", "--profile", profile, "--remote-debugging-port", port.ToString(), "about:blank" },
@@ -36,17 +36,30 @@ internal sealed class FirefoxBrowser : IRunningBrowser
         };
         var process = Process.Start(start) ?? throw new InvalidOperationException("firefox-esr did not start");
         var output = new BrowserOutput(process);
+        BiDiConnection? bidi = null;
         try
         {
-            var bidi = await BiDiConnection.ConnectAsync(new Uri($"ws://127.0.0.1:{port}/session"), () => !process.HasExited, TimeSpan.FromSeconds(30));
+            bidi = await BiDiConnection.ConnectAsync(new Uri($"ws://127.0.0.1:{port}/session"), () => !process.HasExited, TimeSpan.FromSeconds(30));
             var session = await bidi.SendAsync("session.new", new JsonObject { ["capabilities"] = new JsonObject() });
             var version = session.GetProperty("capabilities").GetProperty("browserVersion").GetString() ?? "unknown";
             return new FirefoxBrowser(process, profile, bidi, version);
         }
         catch (Exception e)
         {
-            await BrowserEngine.StopAsync(process);
-            BrowserEngine.DeleteFolder(profile);
+            try
+            {
+                if (bidi is not null)
+                {
+                    await bidi.DisposeAsync();
+                }
+
+                await BrowserProcess.StopAsync(process);
+            }
+            finally
+            {
+                BrowserProcess.DeleteFolder(profile);
+            }
+
             throw new InvalidOperationException($"Firefox did not start: {e.Message}\n{output}", e);
         }
     }
@@ -57,8 +70,16 @@ internal sealed class FirefoxBrowser : IRunningBrowser
         var context = (await _bidi.SendAsync("browsingContext.create", new JsonObject { ["type"] = "tab", ["userContext"] = userContext }))
             .GetProperty("context").GetString()!;
         var tab = new Tab(_bidi, userContext, context);
-        await tab.NavigateAsync(url);
-        return tab;
+        try
+        {
+            await tab.NavigateAsync(url);
+            return tab;
+        }
+        catch
+        {
+            await tab.DisposeAsync();
+            throw;
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -66,11 +87,11 @@ internal sealed class FirefoxBrowser : IRunningBrowser
         try
         {
             await _bidi.DisposeAsync();
+            await BrowserProcess.StopAsync(_process);
         }
         finally
         {
-            await BrowserEngine.StopAsync(_process);
-            BrowserEngine.DeleteFolder(_profile);
+            BrowserProcess.DeleteFolder(_profile);
         }
     }
 

@@ -27,7 +27,7 @@ internal sealed class WebKitBrowser : IRunningBrowser
 
     public static async Task<WebKitBrowser> LaunchAsync()
     {
-        var port = BrowserEngine.FreePort();
+        var port = BrowserProcess.FreePort();
         var start = new ProcessStartInfo("/usr/bin/xvfb-run")
         {
             ArgumentList = { "-a", BrowserEngine.WebKit.Program, $"--port={port}" },
@@ -43,13 +43,14 @@ internal sealed class WebKitBrowser : IRunningBrowser
 
             // The version is the MiniBrowser's, which only a session reports.
             var (session, version) = await NewSessionAsync(driver);
-            await driver.DeleteAsync($"session/{session}");
+            await CommandAsync(driver, HttpMethod.Delete, $"session/{session}");
             return new WebKitBrowser(process, driver, version);
         }
         catch (Exception e)
         {
             driver.Dispose();
-            await BrowserEngine.StopAsync(process);
+            BrowserProcess.TerminateChildren(process);
+            await BrowserProcess.StopAsync(process, grace: TimeSpan.FromSeconds(10));
             throw new InvalidOperationException($"WebKitWebDriver did not start: {e.Message}\n{output}", e);
         }
     }
@@ -70,10 +71,15 @@ internal sealed class WebKitBrowser : IRunningBrowser
         }
     }
 
+    /// <summary>
+    /// Stops WebKitWebDriver and the X server by SIGTERM, so that xvfb-run's clean-up removes its
+    /// folder and the server its lock file and socket; killed only if they do not exit.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         _driver.Dispose();
-        await BrowserEngine.StopAsync(_process);
+        BrowserProcess.TerminateChildren(_process);
+        await BrowserProcess.StopAsync(_process, grace: TimeSpan.FromSeconds(10));
     }
 
     private static async Task WaitUntilReadyAsync(HttpClient driver, Process process)
@@ -89,8 +95,9 @@ internal sealed class WebKitBrowser : IRunningBrowser
                     return;
                 }
             }
-            catch (HttpRequestException) when (!process.HasExited && DateTime.UtcNow < deadline)
+            catch (HttpRequestException)
             {
+                // Not listening yet.
             }
 
             if (process.HasExited || DateTime.UtcNow > deadline)
@@ -110,7 +117,9 @@ internal sealed class WebKitBrowser : IRunningBrowser
             {
                 ["alwaysMatch"] = new JsonObject
                 {
+                    // MiniBrowser accepts a WebDriver session only in automation mode.
                     ["webkitgtk:browserOptions"] = new JsonObject { ["binary"] = BrowserEngine.MiniBrowser, ["args"] = new JsonArray("--automation") },
+                    // The same limits as the other engines: a script or a page that never finishes fails the scenario.
                     ["timeouts"] = new JsonObject { ["script"] = 30_000, ["pageLoad"] = 30_000 },
                 },
             },

@@ -4,8 +4,9 @@ using Microsoft.AspNetCore.Http;
 namespace CorsKit.BrowserTests.Servers;
 
 /// <summary>
-/// Serves an empty page under any host name: Chromium resolves every <c>*.localhost</c> name to
-/// loopback, so one server gives as many page origins as there are names
+/// Serves an empty page under any host name: every engine resolves <c>*.localhost</c> names to
+/// loopback (Chromium and Firefox themselves, WebKitGTK through GLib's resolver), so one server
+/// gives as many page origins as there are names
 /// (<c>http://app.corskit.localhost:PORT</c>, <c>http://evil.localhost:PORT</c>, …).
 /// It also hosts a reference endpoint without CorsKit, to see what the browser itself does with
 /// a given answer.
