@@ -108,7 +108,17 @@ public abstract class CorsWorld(BrowserEngine engine) : IAsyncLifetime
     public async Task<BrowserPage> OpenAsync(string host, string? url = null)
     {
         var browser = _browser ?? throw new InvalidOperationException($"{engine} is not running");
-        return new BrowserPage(await browser.OpenAsync(url ?? $"{Pages.Origin(host)}/"));
+        var tab = await browser.OpenAsync();
+        try
+        {
+            await tab.NavigateAsync(url ?? $"{Pages.Origin(host)}/");
+            return new BrowserPage(tab);
+        }
+        catch
+        {
+            await tab.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>Records that a scenario passed in this engine, with what the engine did where engines may differ.</summary>

@@ -34,14 +34,12 @@ internal sealed class ChromiumBrowser(IPlaywright playwright, IBrowser browser) 
         }
     }
 
-    public async Task<IBrowserTab> OpenAsync(string url)
+    public async Task<IBrowserTab> OpenAsync()
     {
         var context = await browser.NewContextAsync();
         try
         {
-            var page = await context.NewPageAsync();
-            await page.GotoAsync(url);
-            return new Tab(context, page);
+            return new Tab(context, await context.NewPageAsync());
         }
         catch
         {
@@ -64,6 +62,8 @@ internal sealed class ChromiumBrowser(IPlaywright playwright, IBrowser browser) 
 
     private sealed class Tab(IBrowserContext context, IPage page) : IBrowserTab
     {
+        public async Task NavigateAsync(string url) => await page.GotoAsync(url);
+
         /// <summary>Evaluates with the time limit the other engines' protocols set (Playwright's evaluation has none).</summary>
         public Task<string> EvaluateAsync(string expression) => page.EvaluateAsync<string>(expression).WaitAsync(TimeSpan.FromSeconds(30));
 

@@ -64,20 +64,18 @@ internal sealed class FirefoxBrowser : IRunningBrowser
         }
     }
 
-    public async Task<IBrowserTab> OpenAsync(string url)
+    public async Task<IBrowserTab> OpenAsync()
     {
         var userContext = (await _bidi.SendAsync("browser.createUserContext", new JsonObject())).GetProperty("userContext").GetString()!;
-        var context = (await _bidi.SendAsync("browsingContext.create", new JsonObject { ["type"] = "tab", ["userContext"] = userContext }))
-            .GetProperty("context").GetString()!;
-        var tab = new Tab(_bidi, userContext, context);
         try
         {
-            await tab.NavigateAsync(url);
-            return tab;
+            var context = (await _bidi.SendAsync("browsingContext.create", new JsonObject { ["type"] = "tab", ["userContext"] = userContext }))
+                .GetProperty("context").GetString()!;
+            return new Tab(_bidi, userContext, context);
         }
         catch
         {
-            await tab.DisposeAsync();
+            await _bidi.SendAsync("browser.removeUserContext", new JsonObject { ["userContext"] = userContext });
             throw;
         }
     }

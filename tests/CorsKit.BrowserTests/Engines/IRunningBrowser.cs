@@ -7,15 +7,18 @@ public interface IRunningBrowser : IAsyncDisposable
     string Version { get; }
 
     /// <summary>
-    /// Opens a tab on <paramref name="url"/> in a context of its own: no cookie and no cached
-    /// preflight shared with any other tab.
+    /// Opens a blank tab in a context of its own: no cookie and no cached preflight shared with
+    /// any other tab.
     /// </summary>
-    Task<IBrowserTab> OpenAsync(string url);
+    Task<IBrowserTab> OpenAsync();
 }
 
 /// <summary>One tab of a running browser, the three engines' common ground.</summary>
 public interface IBrowserTab : IAsyncDisposable
 {
+    /// <summary>Navigates the tab and waits until the page has loaded.</summary>
+    Task NavigateAsync(string url);
+
     /// <summary>
     /// Evaluates a JavaScript expression in the page whose value is a string or a promise of one
     /// (the scripts return JSON), and returns that string.

@@ -55,20 +55,10 @@ internal sealed class WebKitBrowser : IRunningBrowser
         }
     }
 
-    public async Task<IBrowserTab> OpenAsync(string url)
+    public async Task<IBrowserTab> OpenAsync()
     {
         var (session, _) = await NewSessionAsync(_driver);
-        var tab = new Tab(_driver, session);
-        try
-        {
-            await tab.NavigateAsync(url);
-            return tab;
-        }
-        catch
-        {
-            await tab.DisposeAsync();
-            throw;
-        }
+        return new Tab(_driver, session);
     }
 
     /// <summary>
