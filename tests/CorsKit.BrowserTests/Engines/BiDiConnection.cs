@@ -27,29 +27,20 @@ internal sealed class BiDiConnection : IAsyncDisposable
         _reading = Task.Run(ReadAsync);
     }
 
-    /// <summary>Connects to <paramref name="uri"/>, retrying while the browser is still starting, for at most <paramref name="within"/>.</summary>
-    public static async Task<BiDiConnection> ConnectAsync(Uri uri, Func<bool> stillStarting, TimeSpan within)
+    /// <summary>Connects to a browser's WebDriver BiDi endpoint.</summary>
+    public static async Task<BiDiConnection> ConnectAsync(Uri uri)
     {
-        var deadline = DateTime.UtcNow + within;
-        while (true)
+        var socket = new ClientWebSocket();
+        try
         {
-            var socket = new ClientWebSocket();
-            try
-            {
-                using var attempt = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-                await socket.ConnectAsync(uri, attempt.Token);
-                return new BiDiConnection(socket);
-            }
-            catch (Exception e) when (e is WebSocketException or OperationCanceledException)
-            {
-                socket.Dispose();
-                if (!stillStarting() || DateTime.UtcNow > deadline)
-                {
-                    throw new InvalidOperationException($"No WebDriver BiDi endpoint at {uri}: {e.Message}", e);
-                }
-
-                await Task.Delay(100);
-            }
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await socket.ConnectAsync(uri, timeout.Token);
+            return new BiDiConnection(socket);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
         }
     }
 

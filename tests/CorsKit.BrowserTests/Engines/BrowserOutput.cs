@@ -4,16 +4,20 @@ using System.Diagnostics;
 namespace CorsKit.BrowserTests.Engines;
 
 /// <summary>
-/// Drains a started program's output (so that it never blocks on a full pipe) and keeps its last
-/// lines, to say why it failed to start.
+/// Drains a started program's output (so that it never blocks on a full pipe), keeps its last
+/// lines, to say why it failed to start, and can wait for the line that says it is ready.
 /// </summary>
 internal sealed class BrowserOutput
 {
     private const int Kept = 40;
     private readonly ConcurrentQueue<string> _lines = new();
+    private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<string>> _awaited = new();
 
     public BrowserOutput(Process process)
     {
+        process.EnableRaisingEvents = true;
+        process.Exited += (_, _) => _exited.TrySetResult();
         process.OutputDataReceived += (_, e) => Keep(e.Data);
         process.ErrorDataReceived += (_, e) => Keep(e.Data);
         process.BeginOutputReadLine();
@@ -22,6 +26,27 @@ internal sealed class BrowserOutput
 
     public override string ToString() => string.Join('\n', _lines);
 
+    /// <summary>
+    /// The rest of the first line that starts with <paramref name="prefix"/>; throws if the
+    /// program exits or <paramref name="within"/> passes first.
+    /// </summary>
+    public async Task<string> LineAfterAsync(string prefix, TimeSpan within)
+    {
+        var line = _awaited.GetOrAdd(prefix, _ => new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+        foreach (var kept in _lines)
+        {
+            if (kept.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                return kept[prefix.Length..];
+            }
+        }
+
+        var first = await Task.WhenAny(line, _exited.Task, Task.Delay(within));
+        return first == line
+            ? await line
+            : throw new InvalidOperationException($"no line starting with \"{prefix}\" {(first == _exited.Task ? "before the program exited" : $"within {within.TotalSeconds} s")}");
+    }
+
     private void Keep(string? line)
     {
         if (line is null)
@@ -29,7 +54,16 @@ internal sealed class BrowserOutput
             return;
         }
 
+        // Kept first, then matched: a wait that starts in between finds it among the kept lines.
         _lines.Enqueue(line);
+        foreach (var (prefix, awaited) in _awaited)
+        {
+            if (line.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                awaited.TrySetResult(line[prefix.Length..]);
+            }
+        }
+
         while (_lines.Count > Kept)
         {
             _lines.TryDequeue(out _);

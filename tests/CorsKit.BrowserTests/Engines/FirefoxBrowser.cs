@@ -5,7 +5,7 @@ namespace CorsKit.BrowserTests.Engines;
 
 /// <summary>
 /// Debian's Firefox ESR, driven through WebDriver BiDi, which it speaks itself: started headless
-/// with a fresh empty profile and a remote-debugging port; each tab gets a user context of its own
+/// with a fresh empty profile and a remote-debugging port of its choice; each tab gets a user context of its own
 /// (a container: own cookies, own caches).
 /// </summary>
 internal sealed class FirefoxBrowser : IRunningBrowser
@@ -27,10 +27,9 @@ internal sealed class FirefoxBrowser : IRunningBrowser
     public static async Task<FirefoxBrowser> LaunchAsync()
     {
         var profile = Directory.CreateTempSubdirectory("corskit-firefox-").FullName;
-        var port = BrowserProcess.FreePort();
         var start = new ProcessStartInfo(BrowserEngine.Firefox.Program)
         {
-            ArgumentList = { "--headless", "--no-remote", "--profile", profile, "--remote-debugging-port", port.ToString(), "about:blank" },
+            ArgumentList = { "--headless", "--no-remote", "--profile", profile, "--remote-debugging-port", "0", "about:blank" },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
@@ -39,7 +38,9 @@ internal sealed class FirefoxBrowser : IRunningBrowser
         BiDiConnection? bidi = null;
         try
         {
-            bidi = await BiDiConnection.ConnectAsync(new Uri($"ws://127.0.0.1:{port}/session"), () => !process.HasExited, TimeSpan.FromSeconds(30));
+            // With port 0 Firefox listens on a free port of its choice and says which.
+            var endpoint = await output.LineAfterAsync("WebDriver BiDi listening on ", TimeSpan.FromSeconds(30));
+            bidi = await BiDiConnection.ConnectAsync(new Uri($"{endpoint.Trim()}/session"));
             var session = await bidi.SendAsync("session.new", new JsonObject { ["capabilities"] = new JsonObject() });
             var version = session.GetProperty("capabilities").GetProperty("browserVersion").GetString() ?? "unknown";
             return new FirefoxBrowser(process, profile, bidi, version);
