@@ -1,3 +1,4 @@
+using CorsKit.Testing;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 
@@ -53,25 +54,11 @@ public sealed class ExternalProgram
     {
         try
         {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await process.WaitForExitAsync(timeout.Token);
+            await ProgramProcess.StopAsync(process);
         }
         finally
         {
-            process.Dispose();
-            try
-            {
-                Directory.Delete(folder, recursive: true);
-            }
-            catch (IOException)
-            {
-                // A child may still be letting go of its files; the folder is in the temp directory.
-            }
+            ProgramProcess.DeleteFolder(folder);
         }
     }
 }

@@ -1,3 +1,4 @@
+using CorsKit.Testing;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 
@@ -33,8 +34,8 @@ internal sealed class FirefoxBrowser : IRunningBrowser
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        var process = Process.Start(start) ?? throw new InvalidOperationException("firefox-esr did not start");
-        var output = new BrowserOutput(process);
+        var process = ProgramProcess.Start(start, profile);
+        var output = new ProgramOutput(process);
         BiDiConnection? bidi = null;
         try
         {
@@ -54,11 +55,11 @@ internal sealed class FirefoxBrowser : IRunningBrowser
                     await bidi.DisposeAsync();
                 }
 
-                await BrowserProcess.StopAsync(process);
+                await ProgramProcess.StopAsync(process);
             }
             finally
             {
-                BrowserProcess.DeleteFolder(profile);
+                ProgramProcess.DeleteFolder(profile);
             }
 
             throw new InvalidOperationException($"Firefox did not start: {e.Message}\n{output}", e);
@@ -86,11 +87,11 @@ internal sealed class FirefoxBrowser : IRunningBrowser
         try
         {
             await _bidi.DisposeAsync();
-            await BrowserProcess.StopAsync(_process);
+            await ProgramProcess.StopAsync(_process);
         }
         finally
         {
-            BrowserProcess.DeleteFolder(_profile);
+            ProgramProcess.DeleteFolder(_profile);
         }
     }
 

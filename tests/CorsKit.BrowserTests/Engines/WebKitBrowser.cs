@@ -1,3 +1,4 @@
+using CorsKit.Testing;
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -27,7 +28,7 @@ internal sealed class WebKitBrowser : IRunningBrowser
 
     public static async Task<WebKitBrowser> LaunchAsync()
     {
-        var port = BrowserProcess.FreePort();
+        var port = ProgramProcess.FreeLoopbackPort();
         var start = new ProcessStartInfo("/usr/bin/xvfb-run")
         {
             ArgumentList = { "-a", BrowserEngine.WebKit.Program, $"--port={port}" },
@@ -35,7 +36,7 @@ internal sealed class WebKitBrowser : IRunningBrowser
             RedirectStandardError = true,
         };
         var process = Process.Start(start) ?? throw new InvalidOperationException("xvfb-run did not start");
-        var output = new BrowserOutput(process);
+        var output = new ProgramOutput(process);
         var driver = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(60) };
         try
         {
@@ -49,8 +50,8 @@ internal sealed class WebKitBrowser : IRunningBrowser
         catch (Exception e)
         {
             driver.Dispose();
-            BrowserProcess.TerminateChildren(process);
-            await BrowserProcess.StopAsync(process, grace: TimeSpan.FromSeconds(10));
+            ProgramProcess.TerminateChildren(process);
+            await ProgramProcess.StopAsync(process, grace: TimeSpan.FromSeconds(10));
             throw new InvalidOperationException($"WebKitWebDriver did not start: {e.Message}\n{output}", e);
         }
     }
@@ -68,8 +69,8 @@ internal sealed class WebKitBrowser : IRunningBrowser
     public async ValueTask DisposeAsync()
     {
         _driver.Dispose();
-        BrowserProcess.TerminateChildren(_process);
-        await BrowserProcess.StopAsync(_process, grace: TimeSpan.FromSeconds(10));
+        ProgramProcess.TerminateChildren(_process);
+        await ProgramProcess.StopAsync(_process, grace: TimeSpan.FromSeconds(10));
     }
 
     private static async Task WaitUntilReadyAsync(HttpClient driver, Process process)

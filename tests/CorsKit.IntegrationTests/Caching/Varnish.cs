@@ -1,8 +1,6 @@
+using CorsKit.Testing;
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Runtime.CompilerServices;
-using System.Text;
 
 namespace CorsKit.IntegrationTests.Caching;
 
@@ -28,12 +26,13 @@ public sealed class VarnishFactAttribute([CallerMemberName] string test = "") : 
 internal sealed class VarnishProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly ProgramOutput _output;
     private readonly string _workDir;
-    private readonly StringBuilder _output = new();
 
     private VarnishProcess(Process process, string workDir, int port)
     {
         _process = process;
+        _output = new ProgramOutput(process);
         _workDir = workDir;
         Port = port;
     }
@@ -41,23 +40,14 @@ internal sealed class VarnishProcess : IAsyncDisposable
     public int Port { get; }
 
     /// <summary>What varnishd wrote, for failure messages.</summary>
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-            {
-                return _output.ToString();
-            }
-        }
-    }
+    public string Output => _output.ToString();
 
     public static async Task<VarnishProcess> StartAsync(int backendPort)
     {
         var varnishd = ExternalProgram.Varnishd.RequirePath();
 
         var workDir = Directory.CreateTempSubdirectory("corskit-varnish-").FullName;
-        var port = FreeLoopbackPort();
+        var port = ProgramProcess.FreeLoopbackPort();
         var start = new ProcessStartInfo(varnishd)
         {
             RedirectStandardOutput = true,
@@ -73,25 +63,12 @@ internal sealed class VarnishProcess : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
 
-        Process process;
-        try
-        {
-            process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {start.FileName}");
-        }
-        catch
-        {
-            Directory.Delete(workDir, recursive: true);
-            throw;
-        }
+        var process = ProgramProcess.Start(start, workDir);
 
         var varnish = new VarnishProcess(process, workDir, port);
-        process.OutputDataReceived += (_, e) => varnish.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => varnish.Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
         try
         {
-            await varnish.WaitUntilListeningAsync(TimeSpan.FromSeconds(60));
+            await ProgramProcess.WaitUntilListeningAsync(process, "varnishd", varnish.Port, TimeSpan.FromSeconds(60), () => varnish.Output);
             return varnish;
         }
         catch
@@ -102,50 +79,4 @@ internal sealed class VarnishProcess : IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => ExternalProgram.StopAsync(_process, _workDir);
-
-    private void Append(string? line)
-    {
-        if (line is not null)
-        {
-            lock (_output)
-            {
-                _output.AppendLine(line);
-            }
-        }
-    }
-
-    private async Task WaitUntilListeningAsync(TimeSpan limit)
-    {
-        var stopwatch = Stopwatch.StartNew();
-        while (stopwatch.Elapsed < limit)
-        {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"varnishd exited with code {_process.ExitCode}:{Environment.NewLine}{Output}");
-            }
-
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, Port);
-                return;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(100);
-            }
-        }
-
-        throw new TimeoutException($"varnishd did not listen on 127.0.0.1:{Port} within {limit}:{Environment.NewLine}{Output}");
-    }
-
-    /// <summary>A port the OS just gave out on 127.0.0.1 (released for varnishd to take).</summary>
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 }

@@ -1,3 +1,4 @@
+using CorsKit.Testing;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
@@ -100,16 +101,7 @@ internal sealed partial class FleetInstance : IAsyncDisposable
             start.Environment[key] = value;
         }
 
-        Process process;
-        try
-        {
-            process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {start.FileName}");
-        }
-        catch
-        {
-            Directory.Delete(workDir, recursive: true);
-            throw;
-        }
+        var process = ProgramProcess.Start(start, workDir);
 
         var instance = new FleetInstance(name, process, workDir, clock);
         process.EnableRaisingEvents = true;

@@ -1,3 +1,4 @@
+using CorsKit.Testing;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -37,12 +38,13 @@ internal sealed class NginxProcess : IAsyncDisposable
     public const string HostName = "api.fleet.test";
 
     private readonly Process _process;
+    private readonly ProgramOutput _output;
     private readonly string _prefix;
-    private readonly StringBuilder _output = new();
 
     private NginxProcess(Process process, string prefix, int port, string certificateHash)
     {
         _process = process;
+        _output = new ProgramOutput(process);
         _prefix = prefix;
         Port = port;
         CertificateHash = certificateHash;
@@ -64,10 +66,7 @@ internal sealed class NginxProcess : IAsyncDisposable
         get
         {
             var errorLog = Path.Combine(_prefix, "error.log");
-            lock (_output)
-            {
-                return _output + (File.Exists(errorLog) ? File.ReadAllText(errorLog) : string.Empty);
-            }
+            return _output + (File.Exists(errorLog) ? File.ReadAllText(errorLog) : string.Empty);
         }
     }
 
@@ -84,7 +83,7 @@ internal sealed class NginxProcess : IAsyncDisposable
             SetUnixFileMode(prefix, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
                 | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
             certificateHash = WriteCertificate(prefix);
-            port = FreeLoopbackPort();
+            port = ProgramProcess.FreeLoopbackPort();
             var configuration = Path.Combine(prefix, "nginx.conf");
             File.WriteAllText(configuration, Configuration(prefix, port, backendPorts));
 
@@ -108,13 +107,9 @@ internal sealed class NginxProcess : IAsyncDisposable
         }
 
         var nginx = new NginxProcess(process, prefix, port, certificateHash);
-        process.OutputDataReceived += (_, e) => nginx.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => nginx.Append(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
         try
         {
-            await nginx.WaitUntilListeningAsync(TimeSpan.FromSeconds(30));
+            await ProgramProcess.WaitUntilListeningAsync(process, "nginx", nginx.Port, TimeSpan.FromSeconds(30), () => nginx.Output);
             return nginx;
         }
         catch
@@ -264,51 +259,5 @@ internal sealed class NginxProcess : IAsyncDisposable
         {
             File.SetUnixFileMode(path, mode);
         }
-    }
-
-    private void Append(string? line)
-    {
-        if (line is not null)
-        {
-            lock (_output)
-            {
-                _output.AppendLine(line);
-            }
-        }
-    }
-
-    private async Task WaitUntilListeningAsync(TimeSpan limit)
-    {
-        var stopwatch = Stopwatch.StartNew();
-        while (stopwatch.Elapsed < limit)
-        {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"nginx exited with code {_process.ExitCode}:{Environment.NewLine}{Output}");
-            }
-
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, Port);
-                return;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(100);
-            }
-        }
-
-        throw new TimeoutException($"nginx did not listen on 127.0.0.1:{Port} within {limit}:{Environment.NewLine}{Output}");
-    }
-
-    /// <summary>A port the OS just gave out on 127.0.0.1 (released for nginx to take).</summary>
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }

@@ -1,20 +1,20 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 
-namespace CorsKit.BrowserTests.Engines;
+namespace CorsKit.Testing;
 
 /// <summary>
 /// Drains a started program's output (so that it never blocks on a full pipe), keeps its last
-/// lines, to say why it failed to start, and can wait for the line that says it is ready.
+/// lines for failure messages, and can wait for the line that says it is ready.
 /// </summary>
-internal sealed class BrowserOutput
+public sealed class ProgramOutput
 {
-    private const int Kept = 40;
+    private const int Kept = 200;
     private readonly ConcurrentQueue<string> _lines = new();
     private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ConcurrentDictionary<string, TaskCompletionSource<string>> _awaited = new();
 
-    public BrowserOutput(Process process)
+    public ProgramOutput(Process process)
     {
         process.EnableRaisingEvents = true;
         process.Exited += (_, _) => _exited.TrySetResult();
