@@ -104,23 +104,38 @@ public sealed class FrameworkMachineryTests
         requests.GetMeasurementSnapshot().Should().ContainSingle().Which.Tags["cors.result"].Should().Be("allowed");
     }
 
-    [Fact]
-    public async Task A_blocked_request_is_not_run_by_an_error_handler_either()
+    /// <summary>
+    /// CorsKit's own refusals are final: status-code pages would run the error endpoint again with
+    /// the refused request's method, body and cookies (a blocked cross-site POST, a denied
+    /// preflight), so they are not re-executed.
+    /// </summary>
+    [Theory]
+    [InlineData("blocked write")]
+    [InlineData("denied preflight")]
+    public async Task A_request_CorsKit_refused_is_never_run_again_by_status_code_pages(string refused)
     {
-        var ran = 0;
+        var ran = new List<string>();
         var builder = TestHost.CreateBuilder(Json, out _);
         builder.Services.AddStrictCors();
         await using var app = builder.Build();
         app.UseStatusCodePagesWithReExecute("/status/{0}");
         app.UseStrictCors();
-        app.Map("/status/{code}", (int code) => { ran++; return Results.Text($"status {code}", statusCode: code); }).DisableStrictCors();
+        app.Map("/status/{code}", (HttpContext context, int code) =>
+        {
+            ran.Add($"{context.Request.Method} /status/{code}");
+            return Results.Text($"status {code}", statusCode: code);
+        }).DisableStrictCors();
         app.MapPost("/orders", () => "ran");
+        app.MapPut("/orders", () => "ran");
         await app.StartAsync();
 
-        var response = await app.GetTestClient().SendAsync(
-            Request(HttpMethod.Post, "/orders", ("Origin", "https://evil.example")).WithBody("{}", "text/plain"));
+        var response = await app.GetTestClient().SendAsync(refused == "blocked write"
+            ? Request(HttpMethod.Post, "/orders", ("Origin", "https://evil.example")).WithBody("{}", "text/plain")
+            : Preflight("/orders", "https://evil.example", "PUT"));
 
         response.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        ran.Should().BeEmpty("the error endpoint must not run with the refused request's method and body");
+        (await response.Content.ReadAsStringAsync()).Should().BeEmpty();
         AccessControlHeaders(response).Should().BeEmpty();
         VaryTokens(response).Should().Contain("Origin");
     }

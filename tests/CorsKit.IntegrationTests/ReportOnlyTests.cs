@@ -3,6 +3,7 @@ using System.Net;
 using CorsKit.Testing;
 using FluentAssertions;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Cors;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
@@ -115,6 +116,116 @@ public sealed class ReportOnlyTests(ITestOutputHelper output)
 
         (await start.Should().ThrowAsync<Microsoft.Extensions.Options.OptionsValidationException>())
             .Which.Message.Should().Contain("Cors:CrossOriginGuard").And.Contain("Keep only CrossOriginGuard");
+    }
+
+    /// <summary>
+    /// The framework's middleware answers a preflight only when it finds a policy; without one it
+    /// passes the request on, and the endpoint routing selected for the preflight would run.
+    /// </summary>
+    [Fact]
+    public async Task A_report_only_preflight_never_runs_the_endpoint_when_the_frameworks_UseCors_finds_no_policy()
+    {
+        var runs = 0;
+        var builder = TestHost.CreateBuilder(Json(root: string.Empty, policy: "\"Mode\": \"ReportOnly\","), out _);
+        builder.Services.AddCors();
+        builder.Services.AddStrictCors();
+        await using var app = builder.Build();
+        app.UseStrictCors();
+        app.UseCors();
+        // CORS metadata makes routing select the DELETE endpoint for the preflight.
+        app.MapDelete("/orders", () => { runs++; return "deleted"; }).RequireStrictCors("web");
+        await app.StartAsync();
+        var client = app.GetTestClient();
+
+        var preflight = await client.SendAsync(Preflight("/orders", Evil, "DELETE"));
+        var delete = await client.SendAsync(Request(HttpMethod.Delete, "/orders", ("Origin", Evil)));
+
+        runs.Should().Be(0, "neither the preflight nor the write may run the DELETE handler");
+        preflight.StatusCode.Should().Be(HttpStatusCode.NoContent, "an empty answer that grants nothing");
+        AccessControlHeaders(preflight).Should().BeEmpty();
+        delete.StatusCode.Should().Be(HttpStatusCode.Forbidden, "the guard enforces");
+        app.Services.GetFakeLogCollector().GetSnapshot().Should().ContainSingle(r => r.Id.Id == 1008, "the framework's middleware is in the pipeline, even though it never evaluated a policy");
+    }
+
+    [Fact]
+    public async Task The_frameworks_UseCors_in_another_branch_never_turns_report_only_preflights_into_errors()
+    {
+        var runs = 0;
+        var builder = TestHost.CreateBuilder(Json(), out _);
+        builder.Services.AddCors();
+        builder.Services.AddStrictCors();
+        await using var app = builder.Build();
+        app.UseStrictCors();
+        app.Map("/legacy", branch =>
+        {
+            branch.UseCors();
+            branch.Run(context => context.Response.WriteAsync("legacy"));
+        });
+        app.MapPut("/orders", () => { runs++; return "put"; }).RequireStrictCors("web");
+        await app.StartAsync();
+
+        var preflight = await app.GetTestClient().SendAsync(Preflight("/orders", A, "PUT", "content-type"));
+
+        preflight.StatusCode.Should().Be(HttpStatusCode.NoContent);
+        AccessControlHeaders(preflight).Should().BeEmpty();
+        runs.Should().Be(0);
+    }
+
+    /// <summary>
+    /// The section's report-only mode must not make endpoints that allow no cross-origin access
+    /// report-only: disabled endpoints, endpoints without a default policy, unknown names.
+    /// </summary>
+    [Fact]
+    public async Task Endpoints_that_disable_cross_origin_access_are_enforced_under_a_report_only_section()
+    {
+        var runs = 0;
+        var builder = TestHost.CreateBuilder(Json(root: "\"CrossOriginGuard\": \"Enforce\",", policy: "\"Mode\": \"Enforce\","), out _);
+        builder.Services.AddStrictCors();
+        await using var app = builder.Build();
+        app.Use((context, next) =>
+        {
+            // Another CORS middleware before CorsKit, echoing every origin with credentials.
+            context.Response.Headers.AccessControlAllowOrigin = context.Request.Headers.Origin;
+            context.Response.Headers.AccessControlAllowCredentials = "true";
+            return next(context);
+        });
+        app.UseStrictCors();
+        app.MapMethods("/admin", ["GET", "DELETE"], () => { runs++; return "admin"; }).DisableStrictCors();
+        app.MapMethods("/legacy", ["GET", "DELETE"], () => { runs++; return "legacy"; }).WithMetadata(new DisableCorsAttribute());
+        await app.StartAsync();
+        var client = app.GetTestClient();
+
+        foreach (var path in new[] { "/admin", "/legacy" })
+        {
+            var preflight = await client.SendAsync(Preflight(path, A, "DELETE"));
+            var read = await client.SendAsync(Request(HttpMethod.Get, path, ("Origin", Evil)));
+
+            preflight.StatusCode.Should().Be(HttpStatusCode.Forbidden, $"{path} allows no cross-origin access");
+            AccessControlHeaders(preflight).Should().BeEmpty();
+            read.StatusCode.Should().Be(HttpStatusCode.OK);
+            AccessControlHeaders(read).Should().BeEmpty("headers CorsKit did not write never reach a disabled endpoint's response");
+        }
+
+        runs.Should().Be(2, "the two reads ran, no preflight did");
+        app.Services.GetFakeLogCollector().GetSnapshot().Should().ContainSingle(r => r.Id.Id == 1010);
+    }
+
+    [Fact]
+    public async Task Without_a_default_policy_preflights_are_refused_under_a_report_only_section()
+    {
+        var runs = 0;
+        var builder = TestHost.CreateBuilder("""{ "Cors": { "Mode": "ReportOnly", "Policies": { "web": { "Origins": [ "https://a.example" ] } } } }""", out _);
+        builder.Services.AddStrictCors();
+        await using var app = builder.Build();
+        app.UseStrictCors();
+        app.MapDelete("/orders", () => { runs++; return "deleted"; });
+        await app.StartAsync();
+
+        var preflight = await app.GetTestClient().SendAsync(Preflight("/orders", A, "DELETE"));
+
+        preflight.StatusCode.Should().Be(HttpStatusCode.Forbidden, "an endpoint under no policy allows no cross-origin access, in every mode");
+        runs.Should().Be(0);
+        VaryTokens(preflight).Should().BeEmpty("no origin is allowed: the answer does not depend on the origin");
     }
 
     [Fact]

@@ -129,9 +129,9 @@ internal static partial class CorsKitLog
     public static partial void ConfigurationSectionIgnored(ILogger logger, string section);
 
     [LoggerMessage(EventId = 1008, EventName = "FrameworkCorsUsed", Level = LogLevel.Error,
-        Message = "The framework's CORS middleware (app.UseCors()) evaluated a request to '{Path}' next to CorsKit. Whichever runs first answers every preflight, so CorsKit keeps it from writing any CORS header: "
-            + "its preflights fail and its policies grant nothing. Remove app.UseCors() and services.AddCors(...), and move their policies to the Cors:Policies section. Logged once.")]
-    public static partial void FrameworkCorsUsed(ILogger logger, string path);
+        Message = "The framework's CORS middleware (app.UseCors()) is in the pipeline next to CorsKit. Whichever runs first answers every preflight, so CorsKit keeps it from writing any CORS header "
+            + "where CorsKit enforces: its preflights fail and its policies grant nothing. Remove app.UseCors() and services.AddCors(...), and move their policies to the Cors:Policies section. Logged once.")]
+    public static partial void FrameworkCorsUsed(ILogger logger);
 
     [LoggerMessage(EventId = 1012, EventName = "FrameworkCorsNextToReportOnly", Level = LogLevel.Information,
         Message = "The framework's CORS middleware answers next to CorsKit, which only reports (Mode: ReportOnly): the migration setup. Once the reports are clean, switch CorsKit to Enforce and remove app.UseCors() and services.AddCors(...).")]
@@ -184,4 +184,8 @@ internal static partial class CorsKitLog
     [LoggerMessage(EventId = 2009, EventName = "CrossOriginRequestBlocked", Level = LogLevel.Debug, SkipEnabledCheck = true,
         Message = "Blocked a cross-origin {Method} from origin '{Origin}' under policy '{Policy}' before the endpoint ran ({Reason}).")]
     private static partial void CrossOriginRequestBlocked(ILogger logger, string method, string origin, string policy, string reason);
+
+    [LoggerMessage(EventId = 2010, EventName = "CallbackNotConsumed", Level = LogLevel.Debug,
+        Message = "Blocked a cross-site form post to the remote authentication callback path '{Path}': its handler did not consume it, and the endpoint routing selected there does not accept cross-origin form posts.")]
+    public static partial void CallbackNotConsumed(ILogger logger, string path);
 }

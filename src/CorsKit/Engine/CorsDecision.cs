@@ -35,7 +35,8 @@ internal readonly record struct CorsDecision(
     CorsResult Result,
     CorsReason Reason = CorsReason.None,
     ReadOnlyMemory<char> Detail = default,
-    bool GrantsPrivateNetwork = false)
+    bool GrantsPrivateNetwork = false,
+    bool RunsOnlyAsCallback = false)
 {
     public static CorsDecision NotCors => new(CorsRequestKind.NotCors, CorsResult.Allowed);
 
@@ -46,6 +47,12 @@ internal readonly record struct CorsDecision(
 
     public static CorsDecision Denied(CorsRequestKind kind, CorsReason reason, ReadOnlyMemory<char> detail = default) =>
         new(kind, CorsResult.Denied, reason, detail);
+
+    /// <summary>
+    /// This decision, for a request the CSRF guard would block but lets through to a remote
+    /// authentication callback path only: its handler may consume it, no endpoint may run it.
+    /// </summary>
+    public CorsDecision AsCallbackOnly() => this with { RunsOnlyAsCallback = true };
 
     /// <summary>This (denied, actual) decision turned into a block by the CSRF guard.</summary>
     public CorsDecision AsBlocked() => this with { Result = CorsResult.Blocked };

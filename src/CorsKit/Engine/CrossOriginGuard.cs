@@ -48,6 +48,22 @@ internal readonly struct GuardRequest(
     public bool IsUpgrade { get; } = isUpgrade;
 }
 
+/// <summary>Who accepts cross-site form posts at a request's target, letting them past the CSRF guard.</summary>
+internal enum FormPostExemption : byte
+{
+    /// <summary>No one: form posts are judged as every other unsafe request.</summary>
+    None,
+
+    /// <summary>The selected endpoint, marked <c>AllowCrossOriginFormPosts</c>.</summary>
+    Endpoint,
+
+    /// <summary>
+    /// A remote authentication handler whose callback path the request targets; the endpoint
+    /// routing selected there did not opt in, so only the handler may consume the request.
+    /// </summary>
+    CallbackPath,
+}
+
 /// <summary>
 /// CorsKit's CSRF guard. CORS only hides responses: a simple cross-origin POST still executes.
 /// So an unsafe request that the policy does not allow is blocked before the endpoint runs,
@@ -101,9 +117,11 @@ internal static class CrossOriginGuard
 
     /// <summary>
     /// The guard's decision, given the policy's decision on the request's origin
-    /// (<see cref="CorsEngine.EvaluateActual"/>): <see cref="CorsResult.Blocked"/> or not.
+    /// (<see cref="CorsEngine.EvaluateActual"/>): <see cref="CorsResult.Blocked"/> or not. A form
+    /// post that passes only because its path is a remote authentication callback comes back
+    /// <see cref="CorsDecision.RunsOnlyAsCallback"/>: the handler may consume it, no endpoint may run it.
     /// </summary>
-    public static CorsDecision Evaluate(CompiledPolicy policy, CorsDecision decision, in GuardRequest request, bool acceptsCrossOriginFormPosts)
+    public static CorsDecision Evaluate(CompiledPolicy policy, CorsDecision decision, in GuardRequest request, FormPostExemption formPosts)
     {
         if (!request.IsUpgrade && !Judges(request.Method, request.HasBody, request.EndpointMethods))
         {
@@ -131,7 +149,17 @@ internal static class CrossOriginGuard
             decision = CorsDecision.Denied(CorsRequestKind.Actual, CorsReason.CredentialsNotAllowed);
         }
 
-        return IsSameOrigin(request) || (acceptsCrossOriginFormPosts && IsFormPost(request)) ? decision : decision.AsBlocked();
+        if (IsSameOrigin(request))
+        {
+            return decision;
+        }
+
+        return formPosts switch
+        {
+            FormPostExemption.Endpoint when IsFormPost(request) => decision,
+            FormPostExemption.CallbackPath when IsFormPost(request) => decision.AsCallbackOnly(),
+            _ => decision.AsBlocked(),
+        };
     }
 
     /// <summary>

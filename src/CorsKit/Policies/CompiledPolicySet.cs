@@ -40,12 +40,13 @@ internal sealed class CompiledPolicySet
     /// <summary>Whether the CSRF guard only reports what it would block.</summary>
     public bool GuardReportsOnly { get; }
 
-    /// <summary>The section's mode, which applies where no policy does (no default policy, disabled endpoints).</summary>
+    /// <summary>
+    /// The section's mode: the mode of policies that set none, and the guard's state when it is
+    /// not set. Endpoints that allow no cross-origin access (<see cref="CompiledPolicy.DenyAll"/>)
+    /// are enforced in every mode: report-only mode is for learning what a policy would refuse,
+    /// and there is nothing to learn from a policy that allows nothing.
+    /// </summary>
     public StrictCorsMode Mode { get; }
-
-    /// <summary>Whether decisions under <paramref name="policy"/> are only reported.</summary>
-    public bool ReportsOnly(CompiledPolicy policy) =>
-        policy.ReportOnly || (Mode == StrictCorsMode.ReportOnly && ReferenceEquals(policy, CompiledPolicy.DenyAll));
 
     /// <summary>Whether nothing at all is enforced: every policy and the guard only report (or the guard is off).</summary>
     public bool EnforcesNothing { get; }

@@ -8,8 +8,8 @@ public class CrossOriginGuardTests
 {
     private static readonly CompiledPolicy Trusting = TestPolicies.Compile(p => p.WithOrigins("https://trusted.example.net"));
 
-    private static bool Blocks(in GuardRequest request, bool acceptsCrossOriginFormPosts = false, CompiledPolicy? policy = null) =>
-        CrossOriginGuard.Evaluate(policy ?? Trusting, CorsEngine.EvaluateActual(policy ?? Trusting, request.Origin), request, acceptsCrossOriginFormPosts).Result == CorsResult.Blocked;
+    private static bool Blocks(in GuardRequest request, FormPostExemption formPosts = FormPostExemption.None, CompiledPolicy? policy = null) =>
+        CrossOriginGuard.Evaluate(policy ?? Trusting, CorsEngine.EvaluateActual(policy ?? Trusting, request.Origin), request, formPosts).Result == CorsResult.Blocked;
 
     private static GuardRequest Request(
         string method = "POST",
@@ -82,7 +82,7 @@ public class CrossOriginGuardTests
     public void Without_origin_only_fetch_metadata_can_say_a_write_crossed_origins(string secFetchSite, bool blocked)
     {
         var request = Request(origin: null, secFetchSite: secFetchSite);
-        var verdict = CrossOriginGuard.Evaluate(Trusting, CorsDecision.NotCors, request, acceptsCrossOriginFormPosts: false);
+        var verdict = CrossOriginGuard.Evaluate(Trusting, CorsDecision.NotCors, request, FormPostExemption.None);
 
         verdict.Result.Should().Be(blocked ? CorsResult.Blocked : CorsResult.Allowed);
         verdict.Reason.Should().Be(blocked ? CorsReason.OriginMissing : CorsReason.None);
@@ -90,7 +90,7 @@ public class CrossOriginGuardTests
 
     [Fact]
     public void Without_origin_and_fetch_metadata_a_write_is_not_a_cross_origin_request() =>
-        CrossOriginGuard.Evaluate(Trusting, CorsDecision.NotCors, Request(origin: null), acceptsCrossOriginFormPosts: false)
+        CrossOriginGuard.Evaluate(Trusting, CorsDecision.NotCors, Request(origin: null), FormPostExemption.None)
             .Should().Be(CorsDecision.NotCors);
 
     [Theory]
@@ -109,7 +109,7 @@ public class CrossOriginGuardTests
         });
 
         var verdict = CrossOriginGuard.Evaluate(policy, CorsEngine.EvaluateActual(policy, "https://trusted.example.net"),
-            Request(origin: "https://trusted.example.net", secFetchSite: "cross-site", hasCookies: hasCookies), acceptsCrossOriginFormPosts: false);
+            Request(origin: "https://trusted.example.net", secFetchSite: "cross-site", hasCookies: hasCookies), FormPostExemption.None);
 
         verdict.Result.Should().Be(blocked ? CorsResult.Blocked : CorsResult.Allowed);
     }
@@ -156,7 +156,28 @@ public class CrossOriginGuardTests
     [InlineData("PUT", "application/x-www-form-urlencoded", true)]
     [InlineData("DELETE", "", true)]
     public void The_form_post_opt_out_lets_through_only_form_posts(string method, string contentType, bool blocked) =>
-        Blocks(Request(method, secFetchSite: "cross-site", contentType: contentType), acceptsCrossOriginFormPosts: true).Should().Be(blocked);
+        Blocks(Request(method, secFetchSite: "cross-site", contentType: contentType), FormPostExemption.Endpoint).Should().Be(blocked);
+
+    [Theory]
+    [InlineData("POST", "multipart/form-data; boundary=x", false, true)]
+    [InlineData("POST", "application/x-www-form-urlencoded", false, true)]
+    [InlineData("POST", "application/json", true, false)]
+    [InlineData("PUT", "application/x-www-form-urlencoded", true, false)]
+    public void A_form_post_to_a_callback_path_passes_only_for_the_handler_never_for_an_endpoint(string method, string contentType, bool blocked, bool callbackOnly)
+    {
+        var request = Request(method, secFetchSite: "cross-site", contentType: contentType);
+
+        var verdict = CrossOriginGuard.Evaluate(Trusting, CorsEngine.EvaluateActual(Trusting, request.Origin), request, FormPostExemption.CallbackPath);
+
+        (verdict.Result == CorsResult.Blocked).Should().Be(blocked);
+        verdict.RunsOnlyAsCallback.Should().Be(callbackOnly);
+    }
+
+    [Fact]
+    public void An_endpoints_own_form_post_opt_out_runs_the_endpoint() =>
+        CrossOriginGuard.Evaluate(Trusting, CorsEngine.EvaluateActual(Trusting, "https://evil.example"),
+            Request("POST", secFetchSite: "cross-site", contentType: "multipart/form-data; boundary=x"), FormPostExemption.Endpoint)
+            .RunsOnlyAsCallback.Should().BeFalse();
 
     [Fact]
     public void Unsafe_requests_from_an_allowed_origin_pass() =>
@@ -168,7 +189,7 @@ public class CrossOriginGuardTests
         var anyOrigin = TestPolicies.Compile(p => p.AllowAnyOrigin().WithMethods("PUT"));
 
         Blocks(Request("PUT", secFetchSite: "cross-site"), policy: anyOrigin).Should().BeFalse("a public API may accept anonymous writes");
-        var withCookies = CrossOriginGuard.Evaluate(anyOrigin, CorsEngine.EvaluateActual(anyOrigin, "https://evil.example"), Request("POST", secFetchSite: "cross-site", hasCookies: true), acceptsCrossOriginFormPosts: false);
+        var withCookies = CrossOriginGuard.Evaluate(anyOrigin, CorsEngine.EvaluateActual(anyOrigin, "https://evil.example"), Request("POST", secFetchSite: "cross-site", hasCookies: true), FormPostExemption.None);
         withCookies.Should().Be(CorsDecision.Denied(CorsRequestKind.Actual, CorsReason.CredentialsNotAllowed).AsBlocked());
         Blocks(Request("POST", secFetchSite: "same-origin", hasCookies: true), policy: anyOrigin).Should().BeFalse();
         Blocks(Request("GET", secFetchSite: "cross-site", hasCookies: true), policy: anyOrigin).Should().BeFalse();

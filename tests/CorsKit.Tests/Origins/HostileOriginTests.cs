@@ -131,7 +131,7 @@ public class HostileOriginTests
     {
         CorsEngine.EvaluateActual(Policy.Value, origin).Result.Should().Be(CorsResult.Denied);
         var guard = new GuardRequest("POST", hasBody: true, endpointMethods: null, origin, "cross-site", "https", "api.example.net", "text/plain", hasCookies: true);
-        CrossOriginGuard.Evaluate(Policy.Value, CorsEngine.EvaluateActual(Policy.Value, origin), guard, acceptsCrossOriginFormPosts: false).Result.Should().Be(CorsResult.Blocked);
+        CrossOriginGuard.Evaluate(Policy.Value, CorsEngine.EvaluateActual(Policy.Value, origin), guard, FormPostExemption.None).Result.Should().Be(CorsResult.Blocked);
     }
 
     [Fact]

@@ -65,6 +65,9 @@ internal sealed class CorsPolicyStore : IDisposable
     public CompiledPolicySet Current => Volatile.Read(ref _current)
         ?? throw new InvalidOperationException("CorsKit has no valid configuration: " + string.Join("; ", StartupIssues.Errors));
 
+    /// <summary>The policies in force, or null when the app's configuration is invalid (startup then fails with its errors).</summary>
+    public CompiledPolicySet? CurrentOrNull => Volatile.Read(ref _current);
+
     /// <summary>The configuration path messages name: the bound section's, or "Cors".</summary>
     public string RootPath => ConfigurationLoader.RootPath(_sections);
 

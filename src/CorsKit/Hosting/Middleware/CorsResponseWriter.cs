@@ -1,6 +1,7 @@
 using CorsKit.Engine;
 using CorsKit.Fetch;
 using CorsKit.Policies;
+using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
@@ -24,7 +25,7 @@ internal static class CorsResponseWriter
 
         if (!decision.IsAllowed)
         {
-            response.StatusCode = StatusCodes.Status403Forbidden;
+            Refuse(response);
             return;
         }
 
@@ -97,7 +98,21 @@ internal static class CorsResponseWriter
     public static void WriteBlocked(HttpResponse response)
     {
         VaryHeader.Origin.AddTo(response.Headers);
+        Refuse(response);
+    }
+
+    /// <summary>
+    /// A 403 that is final: status-code pages (<c>UseStatusCodePagesWithReExecute</c>) would run
+    /// the error endpoint with the refused request's method, body and cookies, so they are turned
+    /// off for it. An exception handler never sees it: nothing is thrown.
+    /// </summary>
+    public static void Refuse(HttpResponse response)
+    {
         response.StatusCode = StatusCodes.Status403Forbidden;
+        if (response.HttpContext.Features.Get<IStatusCodePagesFeature>() is { } statusCodePages)
+        {
+            statusCodePages.Enabled = false;
+        }
     }
 
     /// <summary>Sets a header unless the response has it or there is nothing to set.</summary>

@@ -99,21 +99,26 @@ internal sealed class PipelineCheck : IStartupFilter
         return names;
     }
 
-    /// <summary>Whether the framework's CORS middleware is in the app's pipeline (it was given its service).</summary>
-    public bool FrameworkCorsPresent { get; set; }
+    /// <summary>Whether the framework's CORS middleware is in the app's pipeline (it was given its service), in any branch.</summary>
+    public bool FrameworkCorsPresent { get; private set; }
 
-    /// <summary>Logs, once per app, that the framework's CORS middleware runs next to CorsKit: an error, or expected in report-only mode.</summary>
-    public void FrameworkCorsUsed(ILogger logger, PathString path, bool reportOnly)
+    /// <summary>
+    /// Records that the framework's CORS middleware is in the pipeline (its service is created
+    /// when the pipeline is built) and logs it once per app: an error, or expected when CorsKit
+    /// enforces nothing (a migration in report-only mode).
+    /// </summary>
+    public void FrameworkCorsInPipeline(ILogger logger, bool corsKitEnforcesNothing)
     {
+        FrameworkCorsPresent = true;
         if (Interlocked.Exchange(ref _frameworkCorsReported, 1) == 0)
         {
-            if (reportOnly)
+            if (corsKitEnforcesNothing)
             {
                 CorsKitLog.FrameworkCorsNextToReportOnly(logger);
             }
             else
             {
-                CorsKitLog.FrameworkCorsUsed(logger, path.ToString());
+                CorsKitLog.FrameworkCorsUsed(logger);
             }
         }
     }

@@ -26,9 +26,27 @@ internal sealed class RemoteAuthenticationCallbacks
 
     private readonly PathString[] _paths;
 
-    private RemoteAuthenticationCallbacks(PathString[] paths) => _paths = paths;
+    private RemoteAuthenticationCallbacks(PathString[] paths, ILogger logger)
+    {
+        _paths = paths;
+        NotConsumed = new Endpoint(
+            context =>
+            {
+                CorsKitLog.CallbackNotConsumed(logger, LogValue.Sanitize(context.Request.Path.ToString()));
+                CorsResponseWriter.Refuse(context.Response);
+                return Task.CompletedTask;
+            },
+            EndpointMetadataCollection.Empty,
+            "CorsKit: a cross-site form post to a remote authentication callback path that its handler did not consume");
+    }
 
-    public static RemoteAuthenticationCallbacks None { get; } = new([]);
+    public static RemoteAuthenticationCallbacks None { get; } = new([], Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+
+    /// <summary>
+    /// The endpoint a cross-site form post to a callback path gets in place of the one routing
+    /// selected: it runs only if the handler declined the request, and refuses it (403).
+    /// </summary>
+    public Endpoint NotConsumed { get; }
 
     /// <summary>Whether <paramref name="path"/> (the request path, after any path base) is a callback path.</summary>
     public bool Contains(PathString path)
@@ -86,7 +104,7 @@ internal sealed class RemoteAuthenticationCallbacks
         }
 
         CorsKitLog.RemoteAuthenticationCallbacks(logger, string.Join("; ", described));
-        return new RemoteAuthenticationCallbacks([.. paths.Distinct()]);
+        return new RemoteAuthenticationCallbacks([.. paths.Distinct()], logger);
     }
 
     /// <summary>

@@ -88,10 +88,10 @@ internal sealed class StrictCorsMiddleware
         // Browsers send Origin with every request but GET and HEAD (WebSocket handshakes
         // included), so without it only an unsafe method can be a browser's cross-site request
         // (told by Fetch Metadata).
-        var reportOnly = policies.ReportsOnly(policy);
+        var reportOnly = policy.ReportOnly;
         var recorded = false;
         var judged = policies.BlockCrossOriginUnsafeRequests && !HttpMethodRules.IsSafe(request.Method);
-        if (judged && Blocks(context, endpoint, endpointMethods: null, policy, CorsDecision.NotCors) is { } blocked)
+        if (judged && Blocks(context, policies, endpoint, endpointMethods: null, policy, CorsDecision.NotCors) is { } blocked)
         {
             if (!policies.GuardReportsOnly)
             {
@@ -116,19 +116,19 @@ internal sealed class StrictCorsMiddleware
     {
         var request = context.Request;
         var response = context.Response;
-        var reportOnly = policies.ReportsOnly(policy);
+        var reportOnly = policy.ReportOnly;
+
+        if (!reportOnly && response.Headers is { Count: > 0 } early && early.AccessControlAllowOrigin.Count > 0)
+        {
+            RemoveHeadersOfAnotherMiddleware(context);
+        }
 
         // Routing takes OPTIONS in any case, with Origin and Access-Control-Request-Method, for a
         // preflight and selects the endpoint of the method it names: such a request is answered
         // here, never run, whatever the case of its method.
         if (HttpMethods.IsOptions(request.Method) && request.Headers.AccessControlRequestMethod is { Count: > 0 } requestMethod)
         {
-            return reportOnly ? ReportPreflight(context, policy, origin, requestMethod) : AnswerPreflight(context, policy, origin, requestMethod);
-        }
-
-        if (!reportOnly && response.Headers is { Count: > 0 } early && early.AccessControlAllowOrigin.Count > 0)
-        {
-            RemoveHeadersOfAnotherMiddleware(context);
+            return reportOnly ? ReportPreflight(context, policy, metadata, origin, requestMethod) : AnswerPreflight(context, policy, origin, requestMethod);
         }
 
         var decision = CorsEngine.EvaluateActual(policy, origin);
@@ -154,7 +154,7 @@ internal sealed class StrictCorsMiddleware
         }
 
         var recorded = false;
-        if (judged && Blocks(context, endpoint, endpointMethods, policy, decision) is { } blocked)
+        if (judged && Blocks(context, policies, endpoint, endpointMethods, policy, decision) is { } blocked)
         {
             if (!policies.GuardReportsOnly)
             {
@@ -242,9 +242,11 @@ internal sealed class StrictCorsMiddleware
     /// A preflight under a report-only policy: evaluated, counted, reported if it would be
     /// denied, and answered by nobody here — by the framework's CORS middleware when the app still
     /// has one (a migration), otherwise with an empty 204 that grants nothing, as an app without
-    /// CORS support gives none: a preflight never runs the endpoint routing selected for it.
+    /// CORS support gives none. A preflight never runs the endpoint routing selected for it: the
+    /// framework's middleware answers only when it finds a policy, so the endpoint is replaced by
+    /// <see cref="PreflightTerminus"/>, with the same metadata for the framework to read.
     /// </summary>
-    private Task ReportPreflight(HttpContext context, CompiledPolicy policy, StringValues origin, StringValues requestMethod)
+    private Task ReportPreflight(HttpContext context, CompiledPolicy policy, ICorsMetadata? metadata, StringValues origin, StringValues requestMethod)
     {
         var decision = CorsEngine.EvaluatePreflight(policy, PreflightOf(context.Request.Headers, origin, requestMethod));
         _metrics.Record(decision, policy.Name, reportOnly: true);
@@ -253,13 +255,14 @@ internal sealed class StrictCorsMiddleware
             _reports.WouldDeny(policy, decision, origin, HttpMethods.Options);
         }
 
-        if (_pipeline.FrameworkCorsPresent)
+        if (!_pipeline.FrameworkCorsPresent)
         {
-            return _next(context);
+            return PreflightTerminus.AnswerEmpty(context);
         }
 
-        context.Response.StatusCode = StatusCodes.Status204NoContent;
-        return Task.CompletedTask;
+        context.SetEndpoint(PreflightTerminus.For(context.GetEndpoint()));
+        MarkCorsMiddlewareInvoked(context, metadata);
+        return _next(context);
     }
 
     private static PreflightRequest PreflightOf(IHeaderDictionary headers, StringValues origin, StringValues requestMethod) =>
@@ -356,9 +359,12 @@ internal sealed class StrictCorsMiddleware
     /// <summary>
     /// The CSRF guard's blocking decision for a request it judges, or null when it may run.
     /// <paramref name="endpointMethods"/>: the methods the endpoint accepts, as routing matched
-    /// them; null when it accepts any.
+    /// them; null when it accepts any. A form post that may run only because its path is a remote
+    /// authentication callback gets, while the guard enforces, an endpoint that refuses it in
+    /// place of the one routing selected: the handler consumes a genuine callback before any
+    /// endpoint runs, and what it declines never reaches an endpoint that did not opt in.
     /// </summary>
-    private CorsDecision? Blocks(HttpContext context, Endpoint? endpoint, IReadOnlyList<string>? endpointMethods, CompiledPolicy policy, in CorsDecision decision)
+    private CorsDecision? Blocks(HttpContext context, CompiledPolicySet policies, Endpoint? endpoint, IReadOnlyList<string>? endpointMethods, CompiledPolicy policy, in CorsDecision decision)
     {
         var request = context.Request;
         var headers = request.Headers;
@@ -373,8 +379,15 @@ internal sealed class StrictCorsMiddleware
             headers.ContentType,
             headers.Cookie.Count > 0,
             IsUpgrade(request));
-        var acceptsFormPosts = endpoint?.Metadata.GetMetadata<AllowCrossOriginFormPostsAttribute>() is not null || _callbacks.Contains(request.Path);
-        var verdict = CrossOriginGuard.Evaluate(policy, decision, guardRequest, acceptsFormPosts);
+        var formPosts = endpoint?.Metadata.GetMetadata<AllowCrossOriginFormPostsAttribute>() is not null ? FormPostExemption.Endpoint
+            : _callbacks.Contains(request.Path) ? FormPostExemption.CallbackPath
+            : FormPostExemption.None;
+        var verdict = CrossOriginGuard.Evaluate(policy, decision, guardRequest, formPosts);
+        if (verdict.RunsOnlyAsCallback && !policies.GuardReportsOnly)
+        {
+            context.SetEndpoint(_callbacks.NotConsumed);
+        }
+
         return verdict.Result == CorsResult.Blocked ? verdict : null;
     }
 
