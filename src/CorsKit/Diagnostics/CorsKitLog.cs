@@ -145,6 +145,11 @@ internal static partial class CorsKitLog
         Message = "Access-Control-* headers were already on the response to a request to '{Path}' when CorsKit ran: another CORS middleware runs before it. CorsKit removed them and applies its own policy; remove the other middleware. Logged once.")]
     public static partial void CorsHeadersBeforeCorsKit(ILogger logger, string path);
 
+    [LoggerMessage(EventId = 1016, EventName = "CorsHeadersOverridden", Level = LogLevel.Warning,
+        Message = "Access-Control-* headers that another component wrote (the endpoint, a filter, a cache or a proxied backend) were replaced by CorsKit's decision on a response of endpoint '{Endpoint}': "
+            + "CorsKit owns these headers on every response it decides. Stop writing them there. Logged once per endpoint.")]
+    public static partial void CorsHeadersOverridden(ILogger logger, string endpoint);
+
     [LoggerMessage(EventId = 1011, EventName = "AccessChanged", Level = LogLevel.Information,
         Message = "CorsKit access {Verdict} {Occasion} ({Counts}).{Changes}")]
     private static partial void AccessChangedCore(ILogger logger, string verdict, string occasion, string counts, string changes);

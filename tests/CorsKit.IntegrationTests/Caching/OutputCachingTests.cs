@@ -123,10 +123,16 @@ public sealed class OutputCachingTests
         app.Runs("/clears-vary-values/1").Should().Be(4);
     }
 
+    /// <summary>
+    /// After a reload that removes origin A: a cache before CorsKit serves A its stored grant until
+    /// the entry expires (CorsKit does not run for a hit); a cache after CorsKit serves the stored
+    /// body with the headers of the policy in force, which CorsKit puts on every response it decides
+    /// as the response starts.
+    /// </summary>
     [Theory]
-    [InlineData(CacheOrder.CacheFirst)]
-    [InlineData(CacheOrder.CorsKitFirst)]
-    public async Task A_cached_response_keeps_the_policy_in_force_when_it_was_stored_until_it_expires(CacheOrder order)
+    [InlineData(CacheOrder.CacheFirst, "https://a.example")]
+    [InlineData(CacheOrder.CorsKitFirst, null)]
+    public async Task A_cached_response_follows_the_policy_in_force_only_when_CorsKit_runs_before_the_cache(CacheOrder order, string? storedGrant)
     {
         await using var app = await StartAsync(order);
         var before = await CacheSequence.SendAsync(app.Client, "/cached/1", [Requester.A]);
@@ -137,7 +143,7 @@ public sealed class OutputCachingTests
 
         before[0].AllowOrigin.Should().Be(Requester.A.Origin);
         stored[0].AgeHit.Should().BeTrue();
-        stored[0].AllowOrigin.Should().Be(Requester.A.Origin, "the entry was stored under the old policy (documented in docs/caching.md)");
+        stored[0].AllowOrigin.Should().Be(storedGrant ?? "-", "documented in docs/caching.md, After a reload");
         fresh[0].AgeHit.Should().BeFalse();
         fresh[0].Cors.Should().BeEmpty("a response produced after the reload follows the new policy");
     }

@@ -56,6 +56,32 @@ public sealed class VarnishTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>An endpoint that assigns Vary itself does not take Origin out of it: Varnish keeps a variant per origin.</summary>
+    [VarnishFact]
+    public async Task An_endpoint_that_assigns_Vary_itself_still_gets_every_origin_its_own_answer_behind_Varnish()
+    {
+        await using var app = await CachingApp.StartAsync(
+            builder => builder.Services.AddStrictCors(),
+            (app, cachingApp) =>
+            {
+                app.UseStrictCors();
+                app.MapGet("/v/{id}", (HttpContext context) =>
+                {
+                    context.Response.Headers.Vary = "Accept-Language";
+                    return Cacheable(context, cachingApp);
+                });
+            });
+
+        var results = await SendThroughVarnishAsync(app, "CorsKit, origins A and B, endpoint assigns Vary: Accept-Language");
+
+        foreach (var (path, observations) in results)
+        {
+            observations.ShouldEachGetTheirOwnAnswerFromTheCache(CacheSequence.TwoOriginsContract, o => o.VarnishHit);
+            observations.Should().OnlyContain(o => o.Vary.Contains("Accept-Language"));
+            app.Runs(path).Should().Be(4);
+        }
+    }
+
     [VarnishFact]
     public async Task Varnish_builtin_VCL_sends_requests_with_Cookie_or_Authorization_to_the_backend_every_time()
     {

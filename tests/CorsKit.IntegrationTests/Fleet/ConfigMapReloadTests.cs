@@ -58,8 +58,10 @@ public sealed class ConfigMapReloadTests(ITestOutputHelper output)
         var deadline = start + BeforeSwap + ConvergenceBound + Settle;
         var swappedAt = TimeSpan.MaxValue;
         var watching = fleet.Instances
-            .Select(instance => Observation.WatchAsync(client, instance, clock, deadline, _ =>
-                instance.LoggedAt(1001, swappedAt) is { } refusedAt && clock.Elapsed > refusedAt + Settle))
+            .Select(instance => Observation.WatchAsync(
+                client, instance, clock, deadline,
+                seen: _ => instance.LoggedAt(1001, swappedAt) is not null,
+                settled: _ => instance.LoggedAt(1001, swappedAt) is { } refusedAt && clock.Elapsed > refusedAt + Settle))
             .ToList();
         await Task.Delay(BeforeSwap);
         swappedAt = clock.Elapsed;
@@ -108,12 +110,15 @@ public sealed class ConfigMapReloadTests(ITestOutputHelper output)
     private async Task SwapAndMeasureAsync(
         Fleet fleet, HttpClient client, ConfigMapDirectory configMap, Stopwatch clock, PolicyVersion from, PolicyVersion to)
     {
-        // The watchers stop once the new policy has been seen for Settle; the deadline only ends a
-        // fleet that never converges, with room for a late swap (Task.Delay may overrun on a busy machine).
+        // The watchers stop once the new policy has been seen for Settle; the deadline only ends the
+        // watch of an instance that never converges, with room for a late swap (Task.Delay may
+        // overrun on a busy machine).
         var deadline = clock.Elapsed + BeforeSwap + ConvergenceBound + Settle + TimeSpan.FromSeconds(5);
         var watching = fleet.Instances
-            .Select(instance => Observation.WatchAsync(client, instance, clock, deadline, seen =>
-                seen.FirstOrDefault(o => to.Answered(o.Answer, o.Preflight)) is { } first && clock.Elapsed > first.Received + Settle))
+            .Select(instance => Observation.WatchAsync(
+                client, instance, clock, deadline,
+                seen: answers => answers.Any(o => to.Answered(o.Answer, o.Preflight)),
+                settled: answers => answers.FirstOrDefault(o => to.Answered(o.Answer, o.Preflight)) is { } first && clock.Elapsed > first.Received + Settle))
             .ToList();
         await Task.Delay(BeforeSwap);
         var swappedAt = clock.Elapsed;

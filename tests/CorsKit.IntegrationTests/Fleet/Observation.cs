@@ -14,15 +14,18 @@ internal sealed record Observation(TimeSpan Sent, TimeSpan Received, bool Prefli
 
     /// <summary>
     /// Sends requests to <paramref name="instance"/> back to back, preflights and GETs in turn,
-    /// until <paramref name="done"/> says so or <paramref name="deadline"/> (on
-    /// <paramref name="clock"/>) has passed.
+    /// until <paramref name="settled"/> says what was awaited has been seen long enough, or
+    /// <paramref name="deadline"/> (on <paramref name="clock"/>) has passed without
+    /// <paramref name="seen"/> saying it came: once it came, the watch lasts until it settled,
+    /// however late it came on a busy machine.
     /// </summary>
     public static async Task<List<Observation>> WatchAsync(
-        HttpClient client, FleetInstance instance, Stopwatch clock, TimeSpan deadline, Func<IReadOnlyList<Observation>, bool> done)
+        HttpClient client, FleetInstance instance, Stopwatch clock, TimeSpan deadline,
+        Func<IReadOnlyList<Observation>, bool> seen, Func<IReadOnlyList<Observation>, bool> settled)
     {
         var observations = new List<Observation>();
         var preflight = true;
-        while (clock.Elapsed < deadline && !done(observations))
+        while (!settled(observations) && (clock.Elapsed < deadline || seen(observations)))
         {
             var sent = clock.Elapsed;
             var answer = await CorsAnswer.SendAsync(client, FleetPolicies.Request(instance.BaseAddress, preflight));

@@ -260,17 +260,26 @@ public sealed class MiddlewareTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Cors_headers_written_by_the_endpoint_are_never_overwritten()
+    public async Task Cors_headers_written_by_the_endpoint_are_replaced_by_the_policys_and_the_override_is_logged_once()
     {
-        var response = await _app.Client.SendAsync(Request(HttpMethod.Get, "/own-cors", ("Origin", Allowed)));
+        var first = await _app.Client.SendAsync(Request(HttpMethod.Get, "/own-cors", ("Origin", Allowed)));
+        var denied = await _app.Client.SendAsync(Request(HttpMethod.Get, "/own-cors", ("Origin", Disallowed)));
+        var withoutOrigin = await _app.Client.SendAsync(Request(HttpMethod.Get, "/own-cors"));
 
-        AccessControlHeaders(response).Should().BeEquivalentTo(new Dictionary<string, string>
+        AccessControlHeaders(first).Should().BeEquivalentTo(new Dictionary<string, string>
         {
-            ["Access-Control-Allow-Origin"] = "https://chosen-by-endpoint.example",
-            ["Access-Control-Expose-Headers"] = "X-Endpoint-Choice",
+            ["Access-Control-Allow-Origin"] = Allowed,
+            ["Access-Control-Expose-Headers"] = "X-Request-Id",
             ["Access-Control-Allow-Credentials"] = "true",
         });
-        VaryTokens(response).Should().Equal("Origin");
+        AccessControlHeaders(denied).Should().BeEmpty("CorsKit denied that origin, whatever the endpoint wrote");
+        AccessControlHeaders(withoutOrigin).Should().BeEmpty();
+        foreach (var response in new[] { first, denied, withoutOrigin })
+        {
+            VaryTokens(response).Should().Equal("Origin");
+        }
+
+        _app.Logs.GetSnapshot().Should().ContainSingle(r => r.Id.Id == 1016).Which.Message.Should().Contain("/own-cors");
     }
 
     [Theory]

@@ -77,21 +77,6 @@ internal static class CorsResponseWriter
     }
 
     /// <summary>
-    /// Puts back the headers of an allowed actual request that something removed after
-    /// <see cref="WriteAllowed"/>, without touching any the response still has.
-    /// </summary>
-    public static void RestoreAllowed(IHeaderDictionary headers, CompiledPolicy policy, StringValues origin)
-    {
-        SetIfAbsent(headers, HeaderNames.AccessControlAllowOrigin, policy.Origins.AllowsAnyOrigin ? AnyOrigin : origin);
-        if (policy.AllowCredentials)
-        {
-            SetIfAbsent(headers, HeaderNames.AccessControlAllowCredentials, True);
-        }
-
-        SetIfAbsent(headers, HeaderNames.AccessControlExposeHeaders, policy.ExposeHeadersValue);
-    }
-
-    /// <summary>
     /// Answers a request blocked by the CSRF guard: 403, no Access-Control-* header, and
     /// <c>Vary: Origin</c>, since the same request from the site itself would run.
     /// </summary>
@@ -112,15 +97,6 @@ internal static class CorsResponseWriter
         if (response.HttpContext.Features.Get<IStatusCodePagesFeature>() is { } statusCodePages)
         {
             statusCodePages.Enabled = false;
-        }
-    }
-
-    /// <summary>Sets a header unless the response has it or there is nothing to set.</summary>
-    private static void SetIfAbsent(IHeaderDictionary headers, string name, StringValues value)
-    {
-        if (value.Count > 0 && !headers.ContainsKey(name))
-        {
-            headers[name] = value;
         }
     }
 }

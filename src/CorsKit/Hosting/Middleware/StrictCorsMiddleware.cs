@@ -6,6 +6,7 @@ using CorsKit.Hosting.Endpoints;
 using CorsKit.Policies;
 using ICorsMetadata = Microsoft.AspNetCore.Cors.Infrastructure.ICorsMetadata;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.ResponseCaching;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
@@ -32,11 +33,8 @@ internal sealed class StrictCorsMiddleware
     private readonly ILogger _logger;
     private int _otherCorsReported;
 
-    /// <summary>
-    /// The response-start callback of each compiled policy, created on first use, so that
-    /// registering it allocates nothing; the table lets go of policies a reload replaced.
-    /// </summary>
-    private RestoreCallbacks _restoreCallbacks = new(null, []);
+    /// <summary>What puts CorsKit's decision on each response as it starts, per outcome and policy.</summary>
+    private readonly CorsHeadersAtStart.Set _atStart;
 
     /// <param name="next">The rest of the pipeline.</param>
     /// <param name="store">The policies in force.</param>
@@ -64,6 +62,7 @@ internal sealed class StrictCorsMiddleware
         _pipeline = pipeline;
         _explainDenials = explainDenials;
         _logger = logger;
+        _atStart = new CorsHeadersAtStart.Set(logger);
     }
 
     public Task InvokeAsync(HttpContext context)
@@ -106,9 +105,9 @@ internal sealed class StrictCorsMiddleware
             _metrics.Record(CorsDecision.NotCors, policy.Name, reportOnly);
         }
 
-        AddVary(response, policies, policy, reportOnly, judged);
+        var varied = AddVary(response, policies, policy, reportOnly, judged);
         MarkCorsMiddlewareInvoked(context, metadata);
-        return _next(context);
+        return Continue(context, reportOnly ? (varied ? _atStart.VaryOnly : null) : varied ? _atStart.NotAllowedVaryingByOrigin : _atStart.NotAllowed);
     }
 
     /// <summary>A request with <c>Origin</c>: a preflight, or a request that may be a CORS request.</summary>
@@ -169,14 +168,17 @@ internal sealed class StrictCorsMiddleware
             _metrics.Record(decision, policy.Name, reportOnly);
         }
 
-        AddVary(response, policies, policy, reportOnly, judged);
+        var varied = AddVary(response, policies, policy, reportOnly, judged);
         MarkCorsMiddlewareInvoked(context, metadata);
+        CorsHeadersAtStart? atStart;
         if (reportOnly)
         {
             if (!decision.IsAllowed && !recorded)
             {
                 _reports.WouldDeny(policy, decision, origin, request.Method);
             }
+
+            atStart = varied ? _atStart.VaryOnly : null;
         }
         else if (decision.IsAllowed)
         {
@@ -186,48 +188,55 @@ internal sealed class StrictCorsMiddleware
                 CorsKitLog.CredentialsMismatch(_logger, policy.Name, origin);
             }
 
-            // An allowed request's headers and Vary are put back if an error handler clears them.
-            // The state is the context and the delegate is cached per policy, so registering
-            // allocates nothing on servers that reuse their callback list, as Kestrel does.
-            response.OnStarting(RestoreCallbackOf(policies, policy), context);
+            atStart = _atStart.AllowedBy(policies, policy);
         }
         else
         {
             CorsKitLog.Denied(_logger, policy, decision, origin, request.Method);
+            atStart = varied ? _atStart.NotAllowedVaryingByOrigin : _atStart.NotAllowed;
         }
 
-        return _next(context);
+        return Continue(context, atStart);
     }
 
     /// <summary>
-    /// The response-start callback of an allowed request under <paramref name="policy"/>, one per
-    /// policy of the set in force, created when the set is first used, so that registering it
-    /// allocates nothing; a reload's new set replaces the callbacks of the old.
+    /// Runs the rest of the pipeline with <paramref name="atStart"/> registered to put CorsKit's
+    /// decision back on the response as it starts (null: report-only, nothing to keep). The state
+    /// is the context and the delegates are cached, so registering allocates nothing on servers
+    /// that reuse their callback list, as Kestrel does. Under a response cache that runs before
+    /// CorsKit, which stores the headers as the first byte of the body is written (before the
+    /// response starts) and later serves them without CorsKit running, the decision is also put
+    /// on the response before that first byte.
     /// </summary>
-    private Func<object, Task> RestoreCallbackOf(CompiledPolicySet policies, CompiledPolicy policy)
+    private Task Continue(HttpContext context, CorsHeadersAtStart? atStart)
     {
-        var callbacks = Volatile.Read(ref _restoreCallbacks);
-        if (!ReferenceEquals(callbacks.Set, policies))
+        if (atStart is null)
         {
-            callbacks = new RestoreCallbacks(policies, policies.Policies.Select(p => (Func<object, Task>)new RestoreCorsHeaders(p, _logger).OnResponseStarting).ToArray());
-            Volatile.Write(ref _restoreCallbacks, callbacks);
+            return _next(context);
         }
 
-        return callbacks.ByIndex[policy.Index];
+        context.Response.OnStarting(atStart.OnResponseStarting, context);
+        var method = context.Request.Method;
+        return (HttpMethods.IsGet(method) || HttpMethods.IsHead(method)) && context.Features.Get<IResponseCachingFeature>() is not null
+            ? DecidedBeforeFirstByte.RunAsync(context, atStart, _next)
+            : _next(context);
     }
 
     /// <summary>
     /// Adds <c>Vary: Origin</c> where the answer depends on the origin, before the endpoint and
     /// before any cache after CorsKit takes its snapshot or computes its key, so that caches never
     /// hand one origin's answer to another; first, so that on a response without headers it is
-    /// one write. Report-only mode writes nothing.
+    /// one write. Report-only mode writes nothing. Returns whether it was added.
     /// </summary>
-    private static void AddVary(HttpResponse response, CompiledPolicySet policies, CompiledPolicy policy, bool reportOnly, bool judged)
+    private static bool AddVary(HttpResponse response, CompiledPolicySet policies, CompiledPolicy policy, bool reportOnly, bool judged)
     {
         if ((policy.VariesByOrigin && !reportOnly) || (judged && !policies.GuardReportsOnly))
         {
             VaryHeader.Origin.AddTo(response.Headers);
+            return true;
         }
+
+        return false;
     }
 
     /// <summary>Reports a request the guard would block, in report-only mode; it goes on. Returns true: it is counted.</summary>
@@ -390,6 +399,4 @@ internal sealed class StrictCorsMiddleware
 
         return verdict.Result == CorsResult.Blocked ? verdict : null;
     }
-
-    private sealed record RestoreCallbacks(CompiledPolicySet? Set, Func<object, Task>[] ByIndex);
 }
