@@ -391,4 +391,32 @@ public abstract class BrowserScenarios(CorsWorld world)
         requests.Ran("POST", "/transfer/s18").Should().Be(0, "the POST-only endpoint never ran");
         world.Passed();
     }
+
+    [BrowserFact]
+    public async Task S19_a_cross_site_form_to_a_remote_authentication_callback_reaches_the_handler_never_an_endpoint()
+    {
+        // One page at a time; each submission navigates its page away.
+        int multipartStatus;
+        await using (var attacker = await world.OpenAsync(CorsWorld.EvilHost))
+        {
+            await attacker.SubmitFormAsync($"{world.Credentialed.Origin}/signout-oidc", "multipart/form-data", new() { ["sid"] = "abc", ["amount"] = "1000" });
+            multipartStatus = await world.Credentialed.Requests.AnsweredAsync("POST", "/signout-oidc");
+        }
+
+        int genuineStatus;
+        await using (var identityProvider = await world.OpenAsync(CorsWorld.EvilHost))
+        {
+            await identityProvider.SubmitFormAsync($"{world.Credentialed.Origin}/signin-oidc", "application/x-www-form-urlencoded", new() { ["code"] = "abc", ["state"] = "genuine" });
+            genuineStatus = await world.Credentialed.Requests.AnsweredAsync("POST", "/signin-oidc");
+        }
+
+        var requests = world.Credentialed.Requests;
+        requests.Arrived("POST", "/signout-oidc").Should().Be(1, "the browser submitted the multipart form");
+        multipartStatus.Should().Be(403, "the handler does not read a multipart sign-out, and the /{slug} endpoint did not opt in");
+        requests.Ran("POST", "/signout-oidc").Should().Be(0);
+        genuineStatus.Should().Be(200);
+        world.Credentialed.HandlerConsumed.Should().Equal("/signin-oidc state=genuine");
+        requests.Ran("POST", "/signin-oidc").Should().Be(0, "the handler consumed the genuine callback before any endpoint");
+        world.Passed();
+    }
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 
 namespace CorsKit.BrowserTests.Servers;
 
@@ -17,8 +18,33 @@ public sealed class ApiServer(string host, Action<StrictCorsPolicyBuilder> polic
 
     public string Origin => $"http://{host}:{Port}";
 
-    protected override void Configure(WebApplicationBuilder builder) =>
+    /// <summary>What the OpenID Connect handler consumed, as "path state=..." (a genuine callback stands for a valid answer).</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> HandlerConsumed { get; } = new();
+
+    protected override void Configure(WebApplicationBuilder builder)
+    {
         builder.Services.AddStrictCors(o => o.AddDefaultPolicy("test", policy));
+        // A remote scheme whose callback paths CorsKit lets cross-site form posts reach: static
+        // configuration, nothing is downloaded; default options, so the handler declines what it
+        // does not recognise (a multipart POST to its remote sign-out path).
+        builder.Services.AddAuthentication("Cookies")
+            .AddCookie("Cookies")
+            .AddOpenIdConnect("oidc", o =>
+            {
+                o.Configuration = new OpenIdConnectConfiguration { Issuer = "http://idp.localhost", AuthorizationEndpoint = "http://idp.localhost/authorize" };
+                o.ClientId = "corskit-browser-tests";
+                o.Events.OnMessageReceived = context =>
+                {
+                    if (context.ProtocolMessage.State == "genuine")
+                    {
+                        HandlerConsumed.Enqueue($"{context.Request.Path} state=genuine");
+                        context.HandleResponse();
+                    }
+
+                    return Task.CompletedTask;
+                };
+            });
+    }
 
     protected override void Map(WebApplication app)
     {
@@ -27,6 +53,15 @@ public sealed class ApiServer(string host, Action<StrictCorsPolicyBuilder> polic
         // chose the endpoint: the order in which a naive guard would judge the rewritten method.
         app.UseHttpMethodOverride(new HttpMethodOverrideOptions { FormFieldName = "_method" });
         app.UseStrictCors();
+        app.UseAuthentication();
+
+        // A root-level parameter route: what routing selects at /signin-oidc and /signout-oidc
+        // when the handler declines a request there.
+        app.MapPost("/{slug}", (HttpContext context) =>
+        {
+            Ran(context);
+            return Results.Text("written");
+        });
 
         // A POST-only write. Counted as POST whatever method an override left on the request.
         app.MapPost("/transfer/{*rest}", (HttpContext context) =>
