@@ -24,11 +24,23 @@ public static class StrictCorsServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddOptions<StrictCorsOptions>().BindConfiguration(CorsConfigurationSection.DefaultPath);
-        services.AddSingleton(sp => new CorsConfigurationSection(sp.GetRequiredService<IConfiguration>().GetSection(CorsConfigurationSection.DefaultPath)));
+        services.AddSingleton(sp =>
+        {
+            var configuration = sp.GetRequiredService<IConfiguration>();
+            return new CorsConfigurationSection(configuration.GetSection(CorsConfigurationSection.DefaultPath), configuration as IConfigurationRoot);
+        });
         return services.AddStrictCorsCore();
     }
 
-    /// <summary>Adds CorsKit with its policies read from <paramref name="configuration"/> (and reloaded when it changes).</summary>
+    /// <summary>
+    /// Adds CorsKit with its policies read from <paramref name="configuration"/> (and reloaded
+    /// when it changes). A reload that loses one of the section's layers (a file deleted or no
+    /// longer parsing, a provider that reloads empty) is refused when CorsKit can see the
+    /// section's providers: for a section of the app's configuration
+    /// (<c>builder.Configuration.GetSection("…")</c>) or a configuration root. For a section of
+    /// another root it cannot (a section does not expose its root): only a reload that loses the
+    /// whole section is refused there, and CorsKit says so at startup (EventId 1013).
+    /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configuration">The section holding <c>DefaultPolicy</c> and <c>Policies</c>.</param>
     /// <returns>The service collection.</returns>
@@ -37,7 +49,7 @@ public static class StrictCorsServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<StrictCorsOptions>().Bind(configuration);
-        services.AddSingleton(new CorsConfigurationSection(configuration));
+        services.AddSingleton(sp => new CorsConfigurationSection(configuration, CorsConfigurationSection.RootOf(configuration, sp.GetService<IConfiguration>())));
         return services.AddStrictCorsCore();
     }
 

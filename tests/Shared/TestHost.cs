@@ -30,6 +30,22 @@ public static class TestHost
     }
 
     /// <summary>
+    /// A WebApplication builder on TestServer with the host's own configuration sources for
+    /// <paramref name="environment"/>: <c>appsettings.json</c> and
+    /// <c>appsettings.{environment}.json</c> read from <paramref name="contentRoot"/> and
+    /// reloaded when they change (then environment variables and the command line), as a deployed
+    /// app layers them. Logs, Debug included, are collected by the fake logger.
+    /// </summary>
+    public static WebApplicationBuilder CreateBuilderInFolder(string contentRoot, string environment = "Production")
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = environment, ContentRootPath = contentRoot, Args = [] });
+        builder.WebHost.UseTestServer();
+        builder.Logging.ClearProviders().AddFakeLogging().SetMinimumLevel(LogLevel.Debug);
+        builder.Services.AddSingleton<TimeProvider>(new PinnedClock());
+        return builder;
+    }
+
+    /// <summary>
     /// A clock on the day of the Public Suffix List snapshot embedded when this was written
     /// (2026-10-07). Any later snapshot is younger than that day, so the list's age never adds a
     /// startup warning to tests that count warnings, however long ago CorsKit was built.

@@ -58,7 +58,7 @@ internal sealed class LayeredConfiguration
 
     /// <summary>Validates and compiles the section exactly as the app does at startup (endpoints aside).</summary>
     public CompilationResult Load(TimeProvider time) => ConfigurationLoader.Load(
-        [new CorsConfigurationSection(_section)],
+        [new CorsConfigurationSection(_section, _configuration)],
         () => ConfigurationLoader.Bind(_section),
         PoliciesInUse.None,
         inForce: null,

@@ -137,6 +137,12 @@ internal static partial class CorsKitLog
         Message = "The framework's CORS middleware answers next to CorsKit, which only reports (Mode: ReportOnly): the migration setup. Once the reports are clean, switch CorsKit to Enforce and remove app.UseCors() and services.AddCors(...).")]
     public static partial void FrameworkCorsNextToReportOnly(ILogger logger);
 
+    [LoggerMessage(EventId = 1013, EventName = "ConfigurationLayersUnseen", Level = LogLevel.Information,
+        Message = "CorsKit binds '{Section}', which is not a section of the app's configuration, so it cannot see the configuration providers behind it. "
+            + "A reload that loses one of their layers (a file deleted or no longer parsing, a store that reloads empty) is judged on what remains; only a reload that loses the whole section is refused. "
+            + "To have such reloads refused, add those sources to the app's configuration (builder.Configuration) and bind a section of it.")]
+    public static partial void ConfigurationLayersUnseen(ILogger logger, string section);
+
     [LoggerMessage(EventId = 1009, EventName = "EndpointPolicyProblem", Level = LogLevel.Error,
         Message = "An endpoint added after startup has a CORS problem, and CorsKit denies it every cross-origin access until it is fixed: {Problem}")]
     public static partial void EndpointPolicyProblem(ILogger logger, string problem);

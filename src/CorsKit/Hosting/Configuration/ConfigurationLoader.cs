@@ -5,9 +5,11 @@ namespace CorsKit.Hosting.Configuration;
 
 /// <summary>
 /// Loads a CorsKit configuration, as one pure function that startup, every reload and
-/// <c>corskit check</c> share: checks the sections' keys and value types, creates the options
-/// (binding), validates and compiles every policy, and checks what the endpoints and the policies
-/// in force require. Every error is collected; nothing is logged or kept here.
+/// <c>corskit check</c> share: creates the options (binding), checks that a reload lost no layer
+/// and not the whole section, checks the sections' keys and value types, validates and compiles
+/// every policy, and checks what the endpoints and the policies in force require. It reads the
+/// sections it is given, and the rest only through the functions it is given (binding, the
+/// layers); every error is collected; nothing is logged or kept here.
 /// </summary>
 internal static class ConfigurationLoader
 {
@@ -16,11 +18,28 @@ internal static class ConfigurationLoader
     /// <param name="inUse">The policies endpoints use, which the configuration must keep.</param>
     /// <param name="inForce">The policies in force when this is a reload; null at startup.</param>
     /// <param name="today">Dates the embedded Public Suffix List's age.</param>
+    /// <param name="layers">
+    /// The sections' layers at the last good load (null at startup) and how to see them now
+    /// (called once, right after binding); null where nothing reloads (<c>corskit check</c>).
+    /// </param>
     public static CompilationResult Load(
-        IReadOnlyList<CorsConfigurationSection> sections, Func<StrictCorsOptions> createOptions, PoliciesInUse inUse, CompiledPolicySet? inForce, DateOnly today)
+        IReadOnlyList<CorsConfigurationSection> sections, Func<StrictCorsOptions> createOptions, PoliciesInUse inUse, CompiledPolicySet? inForce, DateOnly today,
+        LayerCheck? layers = null)
     {
         var rootPath = RootPath(sections);
         var issues = new ConfigurationIssues();
+        var options = TryCreate(createOptions, out var failure);
+
+        // The layers are seen after binding: a layer lost before or during binding is seen lost. (One
+        // restored between binding and this look raises a reload of its own, which binds it again.)
+        var layersNow = layers?.Capture();
+        if (layers?.InForce is { } layersInForce && layersNow is not null)
+        {
+            // The configuration system turns a reloadable file that was deleted or no longer parses
+            // into an empty layer: the layers left (a permissive appsettings.json) must not decide alone.
+            ConfigurationLayers.ReportLost(layersInForce, layersNow, issues);
+        }
+
         if (inForce is not null && inForce.Names.Any() && sections.Count > 0 && !sections.Any(s => s.HasPolicies))
         {
             // A deleted file or a dropped section is a deployment slip: it must not silently turn
@@ -28,6 +47,11 @@ internal static class ConfigurationLoader
             // survive (from environment variables, say) do not make it a decision.
             issues.Error($"{rootPath}:Policies", "is gone (the configuration file was deleted or the section removed), so the last good policies stay. "
                 + $"To switch cross-origin access off on purpose, keep the key without policies: \"{rootPath}\": {{ \"Policies\": {{}} }}.");
+        }
+
+        if (issues.HasErrors)
+        {
+            // What is left of the configuration is not what anyone wrote: its own errors would only distract.
             return new CompilationResult(null, issues);
         }
 
@@ -37,8 +61,7 @@ internal static class ConfigurationLoader
         }
 
         // When binding fails on a value the section check refused, the rest is bound, so that no error hides another.
-        var options = TryCreate(createOptions, out var failure)
-            ?? (issues.HasErrors ? TryCreate(() => Bind(WithoutRefusedKeys(sections, issues)), out _) : null);
+        options ??= issues.HasErrors ? TryCreate(() => Bind(WithoutRefusedKeys(sections, issues)), out _) : null;
         if (options is null)
         {
             if (!issues.HasErrors)

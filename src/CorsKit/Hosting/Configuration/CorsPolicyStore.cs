@@ -12,7 +12,10 @@ namespace CorsKit.Hosting.Configuration;
 /// changes; <see cref="ConfigurationLoader"/> does the loading. Options are created through <see cref="IOptionsFactory{TOptions}"/> on the same
 /// change tokens <see cref="IOptionsMonitor{TOptions}"/> listens to, so that a reload that fails
 /// to bind or to validate is caught here: it is logged as an error and the last good policies
-/// stay in force. CorsKit never fails open.
+/// stay in force. CorsKit never fails open. With the policies it keeps the configuration's
+/// layers as the load that made them saw them (<see cref="ConfigurationLayers"/>), so that a
+/// reload that loses one is refused, and it reloads when a file behind the section no longer
+/// parses (the configuration system raises no change then).
 /// </summary>
 internal sealed class CorsPolicyStore : IDisposable
 {
@@ -23,6 +26,7 @@ internal sealed class CorsPolicyStore : IDisposable
     private readonly List<IDisposable> _subscriptions = [];
     private readonly Lock _reloadLock = new();
     private CompiledPolicySet? _current;
+    private ConfigurationLayers? _layersInForce;
     private PoliciesInUse _policiesInUse = PoliciesInUse.None;
 
     public CorsPolicyStore(
@@ -38,12 +42,18 @@ internal sealed class CorsPolicyStore : IDisposable
         _time = time;
         _logger = logger;
 
-        var result = Load(inForce: null);
+        var result = Load(inForce: null, out var layers);
         StartupIssues = result.Issues;
         if (result.Policies is { } policies)
         {
             _current = policies;
+            _layersInForce = layers;
             Loaded(before: null, policies);
+        }
+
+        foreach (var section in _sections.Where(s => s.Root is null))
+        {
+            CorsKitLog.ConfigurationLayersUnseen(_logger, section.Path);
         }
 
         // Policies written in code (no section bound) leave a Cors section of the app's configuration unread: say so, once.
@@ -56,6 +66,8 @@ internal sealed class CorsPolicyStore : IDisposable
         {
             _subscriptions.Add(ChangeToken.OnChange(source.GetChangeToken, Reload));
         }
+
+        _subscriptions.AddRange(ConfigurationLayers.OnUnparsableFile(_sections, Reload));
     }
 
     /// <summary>The findings of the configuration the app started with.</summary>
@@ -87,10 +99,11 @@ internal sealed class CorsPolicyStore : IDisposable
         lock (_reloadLock)
         {
             var before = Volatile.Read(ref _current);
-            var result = Load(before);
+            var result = Load(before, out var layers);
             if (result.Policies is { } policies)
             {
                 Volatile.Write(ref _current, policies);
+                _layersInForce = layers;
                 Loaded(before, policies);
             }
             else
@@ -107,10 +120,14 @@ internal sealed class CorsPolicyStore : IDisposable
         CorsKitLog.AccessChanged(_logger, before, policies, RootPath);
     }
 
-    private CompilationResult Load(CompiledPolicySet? inForce)
+    /// <summary>Loads the configuration; <paramref name="layers"/>: its layers as the load saw them, which become the ones in force if it is taken.</summary>
+    private CompilationResult Load(CompiledPolicySet? inForce, out ConfigurationLayers? layers)
     {
+        ConfigurationLayers? seen = null;
+        var layerCheck = new LayerCheck(inForce is null ? null : _layersInForce, () => seen = ConfigurationLayers.Capture(_sections));
         var result = ConfigurationLoader.Load(
-            _sections, () => _factory.Create(Options.DefaultName), Volatile.Read(ref _policiesInUse), inForce, DateOnly.FromDateTime(_time.GetUtcNow().UtcDateTime));
+            _sections, () => _factory.Create(Options.DefaultName), Volatile.Read(ref _policiesInUse), inForce, DateOnly.FromDateTime(_time.GetUtcNow().UtcDateTime), layerCheck);
+        layers = seen;
         foreach (var warning in result.Issues.Warnings)
         {
             CorsKitLog.ConfigurationWarning(_logger, warning);
