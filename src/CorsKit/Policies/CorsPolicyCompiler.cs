@@ -63,16 +63,17 @@ internal static class CorsPolicyCompiler
             issues.Warning(rootPath, stale);
         }
 
-        var guard = GuardMode(options, rootPath, issues);
-        var set = issues.HasErrors ? null : new CompiledPolicySet(policies, options.DefaultPolicy, guard, options.Mode);
+        var (guard, guardFollowsMode) = GuardMode(options, rootPath, issues);
+        var set = issues.HasErrors ? null : new CompiledPolicySet(policies, options.DefaultPolicy, guard, options.Mode, options.MaxOriginLength, guardFollowsMode);
         return new CompilationResult(set, issues);
     }
 
     /// <summary>
-    /// The guard's state: CrossOriginGuard when set, else off when BlockCrossOriginUnsafeRequests
-    /// is false, else the section's mode. The two keys must not contradict each other.
+    /// The guard's state, and whether it follows the section's mode: CrossOriginGuard when set,
+    /// else off when BlockCrossOriginUnsafeRequests is false, else the section's mode. The two
+    /// keys must not contradict each other.
     /// </summary>
-    private static CrossOriginGuardMode GuardMode(StrictCorsOptions options, string rootPath, ConfigurationIssues issues)
+    private static (CrossOriginGuardMode Guard, bool FollowsMode) GuardMode(StrictCorsOptions options, string rootPath, ConfigurationIssues issues)
     {
         if (options.CrossOriginGuard is { } guard)
         {
@@ -82,11 +83,11 @@ internal static class CorsPolicyCompiler
                     $"is {guard}, but {rootPath}:{nameof(StrictCorsOptions.BlockCrossOriginUnsafeRequests)} is false (the older way of writing Off). Keep only CrossOriginGuard.");
             }
 
-            return guard;
+            return (guard, false);
         }
 
-        return !options.BlockCrossOriginUnsafeRequests ? CrossOriginGuardMode.Off
-            : options.Mode == StrictCorsMode.ReportOnly ? CrossOriginGuardMode.ReportOnly
-            : CrossOriginGuardMode.Enforce;
+        return !options.BlockCrossOriginUnsafeRequests ? (CrossOriginGuardMode.Off, false)
+            : options.Mode == StrictCorsMode.ReportOnly ? (CrossOriginGuardMode.ReportOnly, true)
+            : (CrossOriginGuardMode.Enforce, true);
     }
 }
