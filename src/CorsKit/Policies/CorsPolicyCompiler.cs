@@ -70,17 +70,20 @@ internal static class CorsPolicyCompiler
 
     /// <summary>
     /// The guard's state, and whether it follows the section's mode: CrossOriginGuard when set,
-    /// else off when BlockCrossOriginUnsafeRequests is false, else the section's mode. The two
-    /// keys must not contradict each other.
+    /// else off when BlockCrossOriginUnsafeRequests is false, else the section's mode. When both
+    /// keys are set they must agree (true: the guard judges, Enforce or ReportOnly; false: Off):
+    /// one of them would otherwise be silently ignored.
     /// </summary>
     private static (CrossOriginGuardMode Guard, bool FollowsMode) GuardMode(StrictCorsOptions options, string rootPath, ConfigurationIssues issues)
     {
         if (options.CrossOriginGuard is { } guard)
         {
-            if (!options.BlockCrossOriginUnsafeRequests && guard != CrossOriginGuardMode.Off)
+            var block = options.BlockCrossOriginUnsafeRequests;
+            if (options.BlockCrossOriginUnsafeRequestsIsSet && block != (guard != CrossOriginGuardMode.Off))
             {
                 issues.Error($"{rootPath}:{nameof(StrictCorsOptions.CrossOriginGuard)}",
-                    $"is {guard}, but {rootPath}:{nameof(StrictCorsOptions.BlockCrossOriginUnsafeRequests)} is false (the older way of writing Off). Keep only CrossOriginGuard.");
+                    $"is {guard}, but {rootPath}:{nameof(StrictCorsOptions.BlockCrossOriginUnsafeRequests)} is {(block ? "true, which turns the guard on" : "false, the older way of writing Off")}: "
+                    + $"the two keys contradict each other. Keep only {nameof(StrictCorsOptions.CrossOriginGuard)} and remove {nameof(StrictCorsOptions.BlockCrossOriginUnsafeRequests)}.");
             }
 
             return (guard, false);

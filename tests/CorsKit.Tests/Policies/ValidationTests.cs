@@ -383,6 +383,44 @@ public class ValidationTests
             .Which.Message.Should().Contain("CORS-safelisted").And.Contain("unnecessary");
 
     [Theory]
+    [InlineData(true, CrossOriginGuardMode.Off)]
+    [InlineData(false, CrossOriginGuardMode.Enforce)]
+    [InlineData(false, CrossOriginGuardMode.ReportOnly)]
+    public void Both_guard_keys_set_in_code_and_disagreeing_are_refused_naming_both(bool block, CrossOriginGuardMode guard)
+    {
+        var result = TestPolicies.Validate(new StrictCorsOptions { BlockCrossOriginUnsafeRequests = block, CrossOriginGuard = guard }
+            .AddPolicy("web", p => p.WithOrigins("https://a.example.com")));
+
+        result.Succeeded.Should().BeFalse();
+        var error = result.Issues.Errors.Should().ContainSingle().Subject;
+        error.Path.Should().Be("Cors:CrossOriginGuard");
+        error.Message.Should().Be($"is {guard}, but Cors:BlockCrossOriginUnsafeRequests is {(block ? "true" : "false")}, "
+            + $"{(block ? "which turns the guard on" : "the older way of writing Off")}: the two keys contradict each other. "
+            + "Keep only CrossOriginGuard and remove BlockCrossOriginUnsafeRequests.");
+    }
+
+    [Theory]
+    [InlineData(null, CrossOriginGuardMode.Off, CrossOriginGuardMode.Off)]
+    [InlineData(true, CrossOriginGuardMode.Enforce, CrossOriginGuardMode.Enforce)]
+    [InlineData(true, CrossOriginGuardMode.ReportOnly, CrossOriginGuardMode.ReportOnly)]
+    [InlineData(false, CrossOriginGuardMode.Off, CrossOriginGuardMode.Off)]
+    [InlineData(false, null, CrossOriginGuardMode.Off)]
+    [InlineData(true, null, CrossOriginGuardMode.Enforce)]
+    public void Guard_keys_that_agree_or_stand_alone_decide_the_guard(bool? block, CrossOriginGuardMode? guard, CrossOriginGuardMode expected)
+    {
+        var options = new StrictCorsOptions { CrossOriginGuard = guard }.AddPolicy("web", p => p.WithOrigins("https://a.example.com"));
+        if (block is { } value)
+        {
+            options.BlockCrossOriginUnsafeRequests = value;
+        }
+
+        var result = TestPolicies.Validate(options);
+
+        result.Issues.Errors.Should().BeEmpty();
+        result.Policies!.Guard.Should().Be(expected);
+    }
+
+    [Theory]
     [InlineData("Headers", "Accept")]
     [InlineData("Headers", "Content-Language")]
     [InlineData("ExposedHeaders", "Content-Type")]
