@@ -20,12 +20,30 @@ public sealed class StrictCorsOptions
     public IDictionary<string, StrictCorsPolicyOptions> Policies { get; } =
         new Dictionary<string, StrictCorsPolicyOptions>(StringComparer.OrdinalIgnoreCase);
 
+    private bool _blockCrossOriginUnsafeRequests = true;
+
     /// <summary>
     /// CorsKit's CSRF guard (on by default): an unsafe request (POST, PUT, PATCH, DELETE, …) from
     /// an origin the policy does not allow is answered 403 before the endpoint runs, unless it is
-    /// same-origin. Turn off only if another layer already protects every endpoint.
+    /// same-origin. Turn off only if another layer already protects every endpoint. The older way
+    /// of writing <see cref="CrossOriginGuard"/>: set both, and they must agree (true with
+    /// Enforce or ReportOnly, false with Off), or the configuration is refused.
     /// </summary>
-    public bool BlockCrossOriginUnsafeRequests { get; set; } = true;
+    public bool BlockCrossOriginUnsafeRequests
+    {
+        get => _blockCrossOriginUnsafeRequests;
+        set
+        {
+            _blockCrossOriginUnsafeRequests = value;
+            BlockCrossOriginUnsafeRequestsIsSet = true;
+        }
+    }
+
+    /// <summary>
+    /// Whether <see cref="BlockCrossOriginUnsafeRequests"/> was set, by configuration binding or
+    /// by code, rather than left at its default: only then can it contradict <see cref="CrossOriginGuard"/>.
+    /// </summary>
+    internal bool BlockCrossOriginUnsafeRequestsIsSet { get; private set; }
 
     /// <summary>
     /// <see cref="StrictCorsMode.Enforce"/> (the default) or <see cref="StrictCorsMode.ReportOnly"/>:
@@ -39,7 +57,8 @@ public sealed class StrictCorsOptions
     /// The CSRF guard's state: <see cref="CrossOriginGuardMode.Enforce"/>,
     /// <see cref="CrossOriginGuardMode.ReportOnly"/> or <see cref="CrossOriginGuardMode.Off"/>.
     /// Unset, it follows <see cref="Mode"/> (and is off when <see cref="BlockCrossOriginUnsafeRequests"/>
-    /// is false, the older way of saying Off).
+    /// is false, the older way of saying Off); set next to <see cref="BlockCrossOriginUnsafeRequests"/>,
+    /// the two must agree.
     /// </summary>
     public CrossOriginGuardMode? CrossOriginGuard { get; set; }
 

@@ -16,9 +16,6 @@ internal static class FetchHeaderNames
 
     private static readonly string[] ForbiddenRequestHeaderPrefixes = ["Proxy-", "Sec-"];
 
-    /// <summary>Request headers a browser sends without a preflight while their values are simple.</summary>
-    private static readonly string[] SafelistedRequestHeaders = ["Accept", "Accept-Language", "Content-Language"];
-
     /// <summary>Response headers every page can read without Access-Control-Expose-Headers.</summary>
     private static readonly string[] SafelistedResponseHeaders =
         ["Cache-Control", "Content-Language", "Content-Length", "Content-Type", "Expires", "Last-Modified", "Pragma"];
@@ -29,8 +26,6 @@ internal static class FetchHeaderNames
     public static bool IsForbiddenRequestHeader(string name) =>
         ContainsIgnoreCase(ForbiddenRequestHeaders, name)
         || ForbiddenRequestHeaderPrefixes.Any(prefix => name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase));
-
-    public static bool IsSafelistedRequestHeader(string name) => ContainsIgnoreCase(SafelistedRequestHeaders, name);
 
     public static bool IsSafelistedResponseHeader(string name) => ContainsIgnoreCase(SafelistedResponseHeaders, name);
 

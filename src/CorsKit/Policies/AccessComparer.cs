@@ -1,10 +1,11 @@
 namespace CorsKit.Policies;
 
 /// <summary>
-/// Compares two compiled configurations by what they let pages do: per policy, the entries of
-/// its lists and its values (<see cref="AccessSettings"/>); policies added and removed; what
-/// endpoints that name no policy may do when the default policy changes; the configuration's own
-/// values (the CSRF guard). Pure: startup and every reload log it, <c>corskit diff</c> prints it.
+/// Compares two compiled configurations by what they let pages do, setting by setting as
+/// <see cref="AccessSettings"/> lists them: per policy, the entries of its lists and its values;
+/// policies added and removed; what endpoints that name no policy may do when the default policy
+/// changes; the configuration's own values (its mode, the CSRF guard, the longest origin). Pure:
+/// startup and every reload log it, <c>corskit diff</c> prints it.
 /// </summary>
 internal static class AccessComparer
 {
@@ -15,57 +16,85 @@ internal static class AccessComparer
     /// <param name="before">The configuration in force until now (<see cref="Nothing"/> at startup).</param>
     /// <param name="after">The configuration that replaces it.</param>
     /// <param name="rootPath">The configuration path the changes' key paths start with (e.g. <c>Cors</c>).</param>
-    public static AccessChanges Compare(CompiledPolicySet before, CompiledPolicySet after, string rootPath)
+    public static AccessChanges Compare(CompiledPolicySet before, CompiledPolicySet after, string rootPath) =>
+        new(AccessSettings.Section
+            .SelectMany(setting => setting.Compare(before, after).Select(change => new AccessChange(
+                change.Effect, change.SubKey is null ? $"{rootPath}:{setting.Key}" : $"{rootPath}:{setting.Key}:{change.SubKey}", change.Description)))
+            .ToList());
+
+    /// <summary>The names of the policies of either configuration, in order.</summary>
+    public static IEnumerable<string> NamesOf(CompiledPolicySet before, CompiledPolicySet after) =>
+        before.Names.Union(after.Names, StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary><c>Policies</c>: each policy of either configuration, setting by setting; one that is missing allows nothing.</summary>
+    public static IEnumerable<SettingChange> ComparePolicySets(CompiledPolicySet before, CompiledPolicySet after)
     {
-        var changes = new List<AccessChange>();
-        foreach (var name in before.Names.Union(after.Names, StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase))
+        foreach (var name in NamesOf(before, after))
         {
             var (old, current) = (before.Find(name), after.Find(name));
-            var path = $"{rootPath}:{nameof(StrictCorsOptions.Policies)}:{current?.Name ?? name}";
+            var key = current?.Name ?? name;
             if (old is null || current is null)
             {
-                changes.Add(old is null ? new(AccessEffect.Widened, path, "added.") : new(AccessEffect.Narrowed, path, "removed."));
+                yield return old is null ? new(AccessEffect.Widened, "added.", key) : new(AccessEffect.Narrowed, "removed.", key);
             }
 
-            changes.AddRange(ComparePolicies(old ?? CompiledPolicy.DenyAll, current ?? CompiledPolicy.DenyAll)
-                .Select(c => new AccessChange(c.Effect, $"{path}:{c.Key}", c.Description)));
-        }
-
-        changes.AddRange(CompareDefaults(before.Default, after.Default, $"{rootPath}:{nameof(StrictCorsOptions.DefaultPolicy)}"));
-        foreach (var setting in AccessSettings.SetValues)
-        {
-            if (setting.Compare(before, after) is { } change)
+            foreach (var (setting, change) in ComparePolicies(PolicyAccess.In(before, old), PolicyAccess.In(after, current)))
             {
-                changes.Add(new(change.Effect, $"{rootPath}:{setting.Key}", change.Description));
+                yield return change with { SubKey = $"{key}:{setting}" };
             }
         }
-
-        return new AccessChanges(changes);
     }
 
-    /// <summary>What one policy allows that another does not, and the reverse, setting by setting.</summary>
-    private static IEnumerable<(AccessEffect Effect, string Key, string Description)> ComparePolicies(CompiledPolicy before, CompiledPolicy after) =>
-        AccessSettings.PolicyLists.SelectMany(list => list.Compare(before, after).Select(c => (c.Effect, list.Key, c.Description)))
-            .Concat(AccessSettings.PolicyValues.Select(value => (value.Key, Change: value.Compare(before, after)))
-                .Where(v => v.Change is not null)
-                .Select(v => (v.Change!.Value.Effect, v.Key, v.Change.Value.Description)));
-
     /// <summary>
-    /// A new default policy changes what endpoints that name no policy may do: the policies'
-    /// contents are compared (a renamed policy with the same settings changes nothing).
+    /// <c>DefaultPolicy</c>: a new default policy changes what endpoints that name no policy may
+    /// do, so the policies' contents are compared (a renamed policy with the same settings and
+    /// mode changes nothing).
     /// </summary>
-    private static IEnumerable<AccessChange> CompareDefaults(CompiledPolicy before, CompiledPolicy after, string path)
+    public static IEnumerable<SettingChange> CompareDefaults(CompiledPolicySet before, CompiledPolicySet after)
     {
-        if (IsNone(before) == IsNone(after) && before.Name.Equals(after.Name, StringComparison.OrdinalIgnoreCase))
+        var (old, current) = (before.Default, after.Default);
+        if (IsNone(old) == IsNone(current) && old.Name.Equals(current.Name, StringComparison.OrdinalIgnoreCase))
         {
             return [];
         }
 
-        var differences = ComparePolicies(before, after).ToList();
-        var effect = differences.Count == 0 ? AccessEffect.Same : differences.Max(d => d.Effect);
+        var differences = ComparePolicies(PolicyAccess.In(before, old), PolicyAccess.In(after, current)).ToList();
+        var effect = differences.Count == 0 ? AccessEffect.Same : differences.Max(d => d.Change.Effect);
         return differences
-            .Select(d => new AccessChange(d.Effect, path, $"for endpoints that name no policy, {d.Key} {d.Description}"))
-            .Prepend(new AccessChange(effect, path, $"{Show(before)} -> {Show(after)}."));
+            .Select(d => new SettingChange(d.Change.Effect, $"for endpoints that name no policy, {d.Setting} {d.Change.Description}"))
+            .Prepend(new SettingChange(effect, $"{Show(old)} -> {Show(current)}."));
+    }
+
+    /// <summary>
+    /// What one policy allows that another does not, and the reverse, setting by setting. A
+    /// change counts only where what it grants is decided (<see cref="Grants"/>): a list of a
+    /// policy that only reports, in both configurations, grants nothing through CorsKit's CORS
+    /// answers, and its origins decide writes only while the CSRF guard enforces.
+    /// </summary>
+    private static IEnumerable<(string Setting, SettingChange Change)> ComparePolicies(PolicyAccess before, PolicyAccess after) =>
+        AccessSettings.Policy.SelectMany(setting => setting.Compare(before, after).Select(change => (setting.Key, Decided(setting.Grants, before, after, change))));
+
+    /// <summary>The change as it is, or the same access when nothing applies what the setting grants in either configuration.</summary>
+    private static SettingChange Decided(Grants grants, PolicyAccess before, PolicyAccess after, SettingChange change)
+    {
+        var reads = grants.HasFlag(Grants.Reads);
+        var writes = grants.HasFlag(Grants.Writes);
+        if (change.Effect == AccessEffect.Same
+            || (!reads && !writes)
+            || (reads && (before.Enforced || after.Enforced))
+            || (writes && (before.GuardEnforces || after.GuardEnforces)))
+        {
+            return change;
+        }
+
+        var why = (reads, writes) switch
+        {
+            (true, true) => "the policy only reports and the CSRF guard does not enforce",
+            (true, false) => "the policy only reports, so CorsKit grants nothing under it",
+            _ => "the CSRF guard does not enforce",
+        };
+        var description = change.Description.EndsWith('.') ? change.Description[..^1] : change.Description;
+        return change with { Effect = AccessEffect.Same, Description = $"{description} (no request is answered differently: {why})." };
     }
 
     private static bool IsNone(CompiledPolicy policy) => ReferenceEquals(policy, CompiledPolicy.DenyAll);

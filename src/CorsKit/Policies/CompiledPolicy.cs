@@ -21,7 +21,8 @@ internal sealed class CompiledPolicy
         bool allowPrivateNetwork,
         bool allowInsecureOrigins,
         bool reportOnly = false,
-        int index = -1)
+        int index = -1,
+        bool followsSectionMode = false)
     {
         Name = name;
         Origins = origins;
@@ -31,6 +32,7 @@ internal sealed class CompiledPolicy
         AllowPrivateNetwork = allowPrivateNetwork;
         AllowInsecureOrigins = allowInsecureOrigins;
         ReportOnly = reportOnly;
+        FollowsSectionMode = followsSectionMode;
         Index = index;
         ExposedHeaders = exposedHeaders;
         MaxAgeSeconds = maxAgeSeconds;
@@ -75,6 +77,9 @@ internal sealed class CompiledPolicy
 
     /// <summary>Whether the policy only reports what it would deny and changes nothing (<see cref="StrictCorsMode.ReportOnly"/>).</summary>
     public bool ReportOnly { get; }
+
+    /// <summary>Whether the policy sets no <see cref="StrictCorsPolicyOptions.Mode"/> of its own, so that <see cref="ReportOnly"/> comes from the section's.</summary>
+    public bool FollowsSectionMode { get; }
 
     /// <summary>The response headers exposed to pages, as configured (<c>*</c> included).</summary>
     public IReadOnlyList<string> ExposedHeaders { get; }

@@ -11,7 +11,12 @@ internal sealed class CompiledPolicySet
     private readonly FrozenDictionary<string, CompiledPolicy> _policies;
 
     public CompiledPolicySet(
-        IEnumerable<CompiledPolicy> policies, string? defaultPolicy, CrossOriginGuardMode guard, StrictCorsMode mode = StrictCorsMode.Enforce)
+        IEnumerable<CompiledPolicy> policies,
+        string? defaultPolicy,
+        CrossOriginGuardMode guard,
+        StrictCorsMode mode = StrictCorsMode.Enforce,
+        int maxOriginLength = Origins.OriginMatcher.DefaultMaxOriginLength,
+        bool guardFollowsMode = false)
     {
         Policies = policies.ToArray();
         if (Policies.Where((p, i) => p.Index != i).Any())
@@ -25,6 +30,8 @@ internal sealed class CompiledPolicySet
         BlockCrossOriginUnsafeRequests = guard != CrossOriginGuardMode.Off;
         GuardReportsOnly = guard == CrossOriginGuardMode.ReportOnly;
         Mode = mode;
+        MaxOriginLength = maxOriginLength;
+        GuardFollowsMode = guardFollowsMode;
         EnforcesNothing = mode == StrictCorsMode.ReportOnly && guard != CrossOriginGuardMode.Enforce && _policies.Values.All(p => p.ReportOnly);
     }
 
@@ -33,6 +40,12 @@ internal sealed class CompiledPolicySet
 
     /// <summary>The CSRF guard's state.</summary>
     public CrossOriginGuardMode Guard { get; }
+
+    /// <summary>Whether the guard's state comes from the section's <see cref="Mode"/> (neither guard key is set).</summary>
+    public bool GuardFollowsMode { get; }
+
+    /// <summary>The longest Origin any policy looks at (<see cref="StrictCorsOptions.MaxOriginLength"/>); longer ones are denied.</summary>
+    public int MaxOriginLength { get; }
 
     /// <summary>Whether the CSRF guard judges requests (enforcing or reporting).</summary>
     public bool BlockCrossOriginUnsafeRequests { get; }

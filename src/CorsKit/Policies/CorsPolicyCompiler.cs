@@ -63,30 +63,34 @@ internal static class CorsPolicyCompiler
             issues.Warning(rootPath, stale);
         }
 
-        var guard = GuardMode(options, rootPath, issues);
-        var set = issues.HasErrors ? null : new CompiledPolicySet(policies, options.DefaultPolicy, guard, options.Mode);
+        var (guard, guardFollowsMode) = GuardMode(options, rootPath, issues);
+        var set = issues.HasErrors ? null : new CompiledPolicySet(policies, options.DefaultPolicy, guard, options.Mode, options.MaxOriginLength, guardFollowsMode);
         return new CompilationResult(set, issues);
     }
 
     /// <summary>
-    /// The guard's state: CrossOriginGuard when set, else off when BlockCrossOriginUnsafeRequests
-    /// is false, else the section's mode. The two keys must not contradict each other.
+    /// The guard's state, and whether it follows the section's mode: CrossOriginGuard when set,
+    /// else off when BlockCrossOriginUnsafeRequests is false, else the section's mode. When both
+    /// keys are set they must agree (true: the guard judges, Enforce or ReportOnly; false: Off):
+    /// one of them would otherwise be silently ignored.
     /// </summary>
-    private static CrossOriginGuardMode GuardMode(StrictCorsOptions options, string rootPath, ConfigurationIssues issues)
+    private static (CrossOriginGuardMode Guard, bool FollowsMode) GuardMode(StrictCorsOptions options, string rootPath, ConfigurationIssues issues)
     {
         if (options.CrossOriginGuard is { } guard)
         {
-            if (!options.BlockCrossOriginUnsafeRequests && guard != CrossOriginGuardMode.Off)
+            var block = options.BlockCrossOriginUnsafeRequests;
+            if (options.BlockCrossOriginUnsafeRequestsIsSet && block != (guard != CrossOriginGuardMode.Off))
             {
                 issues.Error($"{rootPath}:{nameof(StrictCorsOptions.CrossOriginGuard)}",
-                    $"is {guard}, but {rootPath}:{nameof(StrictCorsOptions.BlockCrossOriginUnsafeRequests)} is false (the older way of writing Off). Keep only CrossOriginGuard.");
+                    $"is {guard}, but {rootPath}:{nameof(StrictCorsOptions.BlockCrossOriginUnsafeRequests)} is {(block ? "true, which turns the guard on" : "false, the older way of writing Off")}: "
+                    + $"the two keys contradict each other. Keep only {nameof(StrictCorsOptions.CrossOriginGuard)} and remove {nameof(StrictCorsOptions.BlockCrossOriginUnsafeRequests)}.");
             }
 
-            return guard;
+            return (guard, false);
         }
 
-        return !options.BlockCrossOriginUnsafeRequests ? CrossOriginGuardMode.Off
-            : options.Mode == StrictCorsMode.ReportOnly ? CrossOriginGuardMode.ReportOnly
-            : CrossOriginGuardMode.Enforce;
+        return !options.BlockCrossOriginUnsafeRequests ? (CrossOriginGuardMode.Off, false)
+            : options.Mode == StrictCorsMode.ReportOnly ? (CrossOriginGuardMode.ReportOnly, true)
+            : (CrossOriginGuardMode.Enforce, true);
     }
 }

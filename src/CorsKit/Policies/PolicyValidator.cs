@@ -32,7 +32,8 @@ internal static class PolicyValidator
             policy.AllowPrivateNetwork,
             policy.AllowInsecureOrigins,
             (policy.Mode ?? sectionMode) == StrictCorsMode.ReportOnly,
-            index);
+            index,
+            followsSectionMode: policy.Mode is null);
     }
 
     private static void ValidateMaxAge(int? maxAge, string path, ConfigurationIssues issues)

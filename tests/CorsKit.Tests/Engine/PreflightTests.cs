@@ -67,6 +67,39 @@ public class PreflightTests
         decision.Detail.ToString().Should().Be(refused);
     }
 
+    /// <summary>
+    /// Fetch's CORS-preflight check: every name of Access-Control-Request-Headers (the
+    /// "CORS-unsafe request-header names") must be listed. A browser puts a safelisted name there
+    /// when its value is not safelisted (CORS-unsafe bytes, over 128 bytes, or safelisted values
+    /// over 1024 bytes together), so the name is never allowed without being listed.
+    /// </summary>
+    [Theory]
+    [InlineData("accept")]
+    [InlineData("accept-language")]
+    [InlineData("content-language")]
+    [InlineData("range")]
+    public void Preflight_asking_for_a_safelisted_header_name_is_allowed_only_when_the_name_is_listed(string header)
+    {
+        var unlisted = TestPolicies.Compile(p => p.WithOrigins("https://app.example.com").WithHeaders("X-Trace-Id"));
+        var listed = TestPolicies.Compile(p => p.WithOrigins("https://app.example.com").WithHeaders("Accept", "Accept-Language", "Content-Language", "Range"));
+        var wildcard = TestPolicies.Compile(p => p.WithOrigins("https://app.example.com").WithHeaders("*"));
+
+        var denied = Preflight(unlisted, "https://app.example.com", "GET", $"{header},x-trace-id");
+        (denied.Result, denied.Reason, denied.Detail.ToString()).Should().Be((CorsResult.Denied, CorsReason.HeaderNotAllowed, header));
+        Preflight(listed, "https://app.example.com", "GET", header).Should().Be(CorsDecision.Allowed(CorsRequestKind.Preflight));
+        Preflight(wildcard, "https://app.example.com", "GET", header).Should().Be(CorsDecision.Allowed(CorsRequestKind.Preflight));
+    }
+
+    [Fact]
+    public void Preflight_asking_for_content_type_is_denied_unless_it_is_listed()
+    {
+        var unlisted = TestPolicies.Compile(p => p.WithOrigins("https://app.example.com").WithMethods("PUT"));
+
+        var denied = Preflight(unlisted, "https://app.example.com", "POST", "content-type");
+        (denied.Result, denied.Reason, denied.Detail.ToString()).Should().Be((CorsResult.Denied, CorsReason.HeaderNotAllowed, "content-type"));
+        Preflight(Web, "https://app.example.com", "POST", "content-type").Should().Be(CorsDecision.Allowed(CorsRequestKind.Preflight));
+    }
+
     [Fact]
     public void Request_headers_split_over_several_header_lines_are_all_checked()
     {

@@ -65,6 +65,20 @@ public class AccessAuditLogTests
     }
 
     [Fact]
+    public async Task A_reload_that_enforces_a_report_only_policy_logs_a_widening()
+    {
+        await using var app = await CorsTestApp.StartAsync("""{ "Cors": { "DefaultPolicy": "web", "Policies": { "web": { "Origins": [ "https://a.example.com" ], "Mode": "ReportOnly" } } } }""");
+
+        app.Configuration.Set(Config(OriginA));
+
+        var audit = AccessChanges(app).Should().HaveCount(2).And.Subject.Last();
+        audit.GetStructuredStateValue("Verdict").Should().Be("widened");
+        audit.Message.Should().Be(Lines("CorsKit access widened by the reloaded configuration (1 change(s) widened it, 1 narrowed it).",
+            "widened: Cors:Policies:web:Mode: ReportOnly -> Enforce (CorsKit starts granting: the origins the policy allows get its Access-Control-* headers and answered preflights).",
+            "narrowed: Cors:Policies:web:Mode: ReportOnly -> Enforce (CORS headers anything else writes for these endpoints are removed, and the policy's denials apply)."));
+    }
+
+    [Fact]
     public async Task A_reload_that_changes_nothing_or_is_refused_logs_no_access_change()
     {
         await using var app = await CorsTestApp.StartAsync(Config(OriginA));

@@ -96,6 +96,47 @@ public class ConfigurationBindingTests
         web.AllowInsecureOrigins.Should().BeFalse();
     }
 
+    [Theory]
+    [InlineData("""{ "Cors": { "BlockCrossOriginUnsafeRequests": true, "CrossOriginGuard": "Off", "Policies": { "web": { "Origins": [ "https://a.example.com" ] } } } }""", null)]
+    [InlineData("""{ "Cors": { "CrossOriginGuard": "Off", "Policies": { "web": { "Origins": [ "https://a.example.com" ] } } } }""", "true")]
+    public void BlockCrossOriginUnsafeRequests_true_bound_next_to_CrossOriginGuard_Off_is_refused_naming_both_keys(string json, string? environment)
+    {
+        // The second case: appsettings.json turns the guard off, an environment variable (Cors__BlockCrossOriginUnsafeRequests) says true.
+        var (_, issues) = Bind(json, environment: environment is null ? null : [new("Cors:BlockCrossOriginUnsafeRequests", environment)]);
+
+        var error = issues.Errors.Should().ContainSingle().Subject;
+        error.Path.Should().Be("Cors:CrossOriginGuard");
+        error.Message.Should().Be("is Off, but Cors:BlockCrossOriginUnsafeRequests is true, which turns the guard on: the two keys contradict each other. "
+            + "Keep only CrossOriginGuard and remove BlockCrossOriginUnsafeRequests.");
+    }
+
+    [Theory]
+    [InlineData(true, CrossOriginGuardMode.Off, "true, which turns the guard on")]
+    [InlineData(false, CrossOriginGuardMode.Enforce, "false, the older way of writing Off")]
+    public void Guard_keys_that_disagree_in_AddStrictCors_code_are_refused_naming_both_keys(bool block, CrossOriginGuardMode guard, string blockSays)
+    {
+        var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
+        services.AddStrictCors(o =>
+        {
+            o.BlockCrossOriginUnsafeRequests = block;
+            o.CrossOriginGuard = guard;
+            o.AddPolicy("web", p => p.WithOrigins("https://a.example.com"));
+        });
+        using var provider = services.BuildServiceProvider();
+
+        var error = provider.GetRequiredService<CorsPolicyStore>().StartupIssues.Errors.Should().ContainSingle().Subject;
+        error.Path.Should().Be("Cors:CrossOriginGuard");
+        error.Message.Should().Be($"is {guard}, but Cors:BlockCrossOriginUnsafeRequests is {blockSays}: the two keys contradict each other. "
+            + "Keep only CrossOriginGuard and remove BlockCrossOriginUnsafeRequests.");
+    }
+
+    [Theory]
+    [InlineData("""{ "Cors": { "CrossOriginGuard": "Off", "Policies": { "web": { "Origins": [ "https://a.example.com" ] } } } }""")]
+    [InlineData("""{ "Cors": { "BlockCrossOriginUnsafeRequests": false, "CrossOriginGuard": "Off", "Policies": { "web": { "Origins": [ "https://a.example.com" ] } } } }""")]
+    [InlineData("""{ "Cors": { "BlockCrossOriginUnsafeRequests": true, "CrossOriginGuard": "ReportOnly", "Policies": { "web": { "Origins": [ "https://a.example.com" ] } } } }""")]
+    public void Guard_keys_bound_alone_or_agreeing_are_accepted(string json) =>
+        Bind(json).Issues.Errors.Should().BeEmpty();
+
     [Fact]
     public void Another_section_can_be_bound_and_paths_name_it()
     {

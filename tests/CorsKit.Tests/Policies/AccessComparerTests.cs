@@ -217,6 +217,111 @@ public class AccessComparerTests
         changes.Summary.Should().Be("Access widened: 4 change(s) widened it, 2 left it the same.");
     }
 
+    private const string StopsDeciding = "CorsKit stops deciding what pages may read: whatever else writes CORS headers for these endpoints decides, and CorsKit cannot vouch for it";
+    private const string GrantsStop = "CorsKit's own grants stop: no Access-Control-* header, no preflight answered";
+    private const string StartsGranting = "CorsKit starts granting: the origins the policy allows get its Access-Control-* headers and answered preflights";
+    private const string OthersRemoved = "CORS headers anything else writes for these endpoints are removed, and the policy's denials apply";
+
+    [Fact]
+    public void A_policy_switched_from_report_only_to_enforce_widens_access_while_it_narrows_it()
+    {
+        var changes = Compare(Web(p => p.WithOrigins(App).ReportOnly()), Web(p => p.WithOrigins(App)));
+
+        ShouldBe(changes, AccessEffect.Widened,
+            $"widened: Cors:Policies:web:Mode: ReportOnly -> Enforce ({StartsGranting}).",
+            $"narrowed: Cors:Policies:web:Mode: ReportOnly -> Enforce ({OthersRemoved}).");
+    }
+
+    [Fact]
+    public void A_policy_switched_from_enforce_to_report_only_widens_access_while_it_narrows_it()
+    {
+        var changes = Compare(Web(p => p.WithOrigins(App)), Web(p => p.WithOrigins(App).ReportOnly()));
+
+        ShouldBe(changes, AccessEffect.Widened,
+            $"widened: Cors:Policies:web:Mode: Enforce -> ReportOnly ({StopsDeciding}).",
+            $"narrowed: Cors:Policies:web:Mode: Enforce -> ReportOnly ({GrantsStop}).");
+    }
+
+    [Fact]
+    public void The_default_policy_switched_to_an_enforced_copy_widens_access()
+    {
+        var before = Compile(new StrictCorsOptions()
+            .AddPolicy("web", p => p.WithOrigins(App))
+            .AddDefaultPolicy("trial", p => p.WithOrigins(App).ReportOnly()));
+        var after = Compile(new StrictCorsOptions()
+            .AddDefaultPolicy("web", p => p.WithOrigins(App))
+            .AddPolicy("trial", p => p.WithOrigins(App).ReportOnly()));
+
+        ShouldBe(Compare(before, after), AccessEffect.Widened,
+            "widened: Cors:DefaultPolicy: 'trial' -> 'web'.",
+            $"widened: Cors:DefaultPolicy: for endpoints that name no policy, Mode ReportOnly -> Enforce ({StartsGranting}).",
+            $"narrowed: Cors:DefaultPolicy: for endpoints that name no policy, Mode ReportOnly -> Enforce ({OthersRemoved}).");
+    }
+
+    [Fact]
+    public void The_section_mode_switched_to_enforce_widens_access_through_the_policies_and_the_guard_that_follow_it()
+    {
+        var before = Compile(new StrictCorsOptions { Mode = StrictCorsMode.ReportOnly }.AddPolicy("web", p => p.WithOrigins(App)));
+        var after = Compile(new StrictCorsOptions().AddPolicy("web", p => p.WithOrigins(App)));
+
+        ShouldBe(Compare(before, after), AccessEffect.Widened,
+            $"widened: Cors:Policies:web:Mode: ReportOnly -> Enforce ({StartsGranting}).",
+            $"narrowed: Cors:Policies:web:Mode: ReportOnly -> Enforce ({OthersRemoved}).",
+            "widened: Cors:Mode: ReportOnly -> Enforce (followed by policy 'web' and the CSRF guard; each is listed on its own line).",
+            "narrowed: Cors:CrossOriginGuard: ReportOnly -> Enforce (the CSRF guard).");
+    }
+
+    [Fact]
+    public void A_section_mode_that_nothing_follows_is_listed_without_changing_access()
+    {
+        var before = Compile(new StrictCorsOptions { CrossOriginGuard = CrossOriginGuardMode.Enforce }.AddPolicy("web", p => p.WithOrigins(App).ReportOnly()));
+        var after = Compile(new StrictCorsOptions { Mode = StrictCorsMode.ReportOnly, CrossOriginGuard = CrossOriginGuardMode.Enforce }
+            .AddPolicy("web", p => p.WithOrigins(App).ReportOnly()));
+
+        ShouldBe(Compare(before, after), AccessEffect.Same,
+            "same access: Cors:Mode: Enforce -> ReportOnly (no request is answered differently: every policy sets its own Mode, "
+                + "the CSRF guard its own state, and endpoints without a policy are always enforced).");
+    }
+
+    [Theory]
+    [InlineData(CrossOriginGuardMode.ReportOnly, CrossOriginGuardMode.Off)]
+    [InlineData(CrossOriginGuardMode.Off, CrossOriginGuardMode.ReportOnly)]
+    public void The_guard_between_report_only_and_off_changes_no_access(CrossOriginGuardMode before, CrossOriginGuardMode after)
+    {
+        var changes = Compare(
+            Compile(new StrictCorsOptions { CrossOriginGuard = before }.AddPolicy("web", p => p.WithOrigins(App))),
+            Compile(new StrictCorsOptions { CrossOriginGuard = after }.AddPolicy("web", p => p.WithOrigins(App))));
+
+        ShouldBe(changes, AccessEffect.Same, $"same access: Cors:CrossOriginGuard: {before} -> {after} (the CSRF guard: neither state blocks a write).");
+    }
+
+    [Fact]
+    public void Raising_the_max_origin_length_widens_access_and_lowering_it_narrows_it()
+    {
+        var standard = Compile(new StrictCorsOptions().AddPolicy("web", p => p.WithOrigins("https://*.example.com")));
+        var longer = Compile(new StrictCorsOptions { MaxOriginLength = 2048 }.AddPolicy("web", p => p.WithOrigins("https://*.example.com")));
+
+        ShouldBe(Compare(standard, longer), AccessEffect.Widened, "widened: Cors:MaxOriginLength: 512 -> 2048 (the longest Origin a pattern or '*' may allow).");
+        ShouldBe(Compare(longer, standard), AccessEffect.Narrowed, "narrowed: Cors:MaxOriginLength: 2048 -> 512 (the longest Origin a pattern or '*' may allow).");
+    }
+
+    [Fact]
+    public void Entries_of_a_report_only_policy_grant_nothing_but_its_origins_still_decide_writes_while_the_guard_enforces()
+    {
+        static StrictCorsOptions Options(CrossOriginGuardMode guard, params string[] origins) =>
+            new StrictCorsOptions { Mode = StrictCorsMode.ReportOnly, CrossOriginGuard = guard }
+                .AddPolicy("web", p => p.WithOrigins(origins).WithMethods(origins.Length > 1 ? ["PUT"] : []));
+
+        ShouldBe(Compare(Compile(Options(CrossOriginGuardMode.ReportOnly, App)), Compile(Options(CrossOriginGuardMode.ReportOnly, App, "https://b.example.com"))),
+            AccessEffect.Same,
+            "same access: Cors:Policies:web:Origins: added 'https://b.example.com' (no request is answered differently: the policy only reports and the CSRF guard does not enforce).",
+            "same access: Cors:Policies:web:Methods: added 'PUT' (no request is answered differently: the policy only reports, so CorsKit grants nothing under it).");
+        ShouldBe(Compare(Compile(Options(CrossOriginGuardMode.Enforce, App)), Compile(Options(CrossOriginGuardMode.Enforce, App, "https://b.example.com"))),
+            AccessEffect.Widened,
+            "widened: Cors:Policies:web:Origins: added 'https://b.example.com'.",
+            "same access: Cors:Policies:web:Methods: added 'PUT' (no request is answered differently: the policy only reports, so CorsKit grants nothing under it).");
+    }
+
     public enum GuardState
     {
         Enforce,
@@ -230,9 +335,9 @@ public class AccessComparerTests
     [InlineData(GuardState.Off, GuardState.Enforce, false)]
     public void A_mode_is_compared_by_ranking_its_values_in_one_line(GuardState before, GuardState after, bool widens)
     {
-        var setting = ValueSetting.Ranked<GuardState, GuardState>("CrossOriginGuard", s => s, s => (int)s);
+        var setting = Setting.Ranked<GuardState, GuardState>("CrossOriginGuard", Grants.Writes, s => s, s => (int)s);
 
-        setting.Compare(before, after).Should().Be((widens ? AccessEffect.Widened : AccessEffect.Narrowed, $"{before} -> {after}."));
-        setting.Compare(after, after).Should().BeNull();
+        setting.Compare(before, after).Should().Equal(new SettingChange(widens ? AccessEffect.Widened : AccessEffect.Narrowed, $"{before} -> {after}."));
+        setting.Compare(after, after).Should().BeEmpty();
     }
 }

@@ -383,23 +383,62 @@ public class ValidationTests
             .Which.Message.Should().Contain("CORS-safelisted").And.Contain("unnecessary");
 
     [Theory]
-    [InlineData("Headers", "Accept")]
-    [InlineData("Headers", "Content-Language")]
-    [InlineData("ExposedHeaders", "Content-Type")]
-    [InlineData("ExposedHeaders", "Cache-Control")]
-    public void Safelisted_headers_listed_needlessly_are_warned(string list, string header)
+    [InlineData("Accept")]
+    [InlineData("Accept-Language")]
+    [InlineData("Content-Language")]
+    [InlineData("Content-Type")]
+    [InlineData("Range")]
+    public void Request_headers_safelisted_only_for_some_values_are_not_warned_as_needless(string header) =>
+        Warnings(p => p.WithOrigins("https://a.example.com").WithHeaders(header)).Should()
+            .BeEmpty("browsers preflight {0} when its value has CORS-unsafe bytes or is over 128 bytes, and then only a listed name passes", header);
+
+    [Theory]
+    [InlineData(true, CrossOriginGuardMode.Off)]
+    [InlineData(false, CrossOriginGuardMode.Enforce)]
+    [InlineData(false, CrossOriginGuardMode.ReportOnly)]
+    public void Both_guard_keys_set_in_code_and_disagreeing_are_refused_naming_both(bool block, CrossOriginGuardMode guard)
     {
-        Action<StrictCorsPolicyBuilder> configure = list == "Headers"
-            ? p => p.WithOrigins("https://a.example.com").WithHeaders(header)
-            : p => p.WithOrigins("https://a.example.com").WithExposedHeaders(header);
-        var warning = Warnings(configure).Should().ContainSingle().Subject;
-        warning.Path.Should().Be($"Cors:Policies:test:{list}:0");
-        warning.Message.Should().Contain("CORS-safelisted");
+        var result = TestPolicies.Validate(new StrictCorsOptions { BlockCrossOriginUnsafeRequests = block, CrossOriginGuard = guard }
+            .AddPolicy("web", p => p.WithOrigins("https://a.example.com")));
+
+        result.Succeeded.Should().BeFalse();
+        var error = result.Issues.Errors.Should().ContainSingle().Subject;
+        error.Path.Should().Be("Cors:CrossOriginGuard");
+        error.Message.Should().Be($"is {guard}, but Cors:BlockCrossOriginUnsafeRequests is {(block ? "true" : "false")}, "
+            + $"{(block ? "which turns the guard on" : "the older way of writing Off")}: the two keys contradict each other. "
+            + "Keep only CrossOriginGuard and remove BlockCrossOriginUnsafeRequests.");
     }
 
-    [Fact]
-    public void Content_Type_in_headers_is_not_warned_because_JSON_needs_it() =>
-        Warnings(p => p.WithOrigins("https://a.example.com").WithHeaders("Content-Type")).Should().BeEmpty();
+    [Theory]
+    [InlineData(null, CrossOriginGuardMode.Off, CrossOriginGuardMode.Off)]
+    [InlineData(true, CrossOriginGuardMode.Enforce, CrossOriginGuardMode.Enforce)]
+    [InlineData(true, CrossOriginGuardMode.ReportOnly, CrossOriginGuardMode.ReportOnly)]
+    [InlineData(false, CrossOriginGuardMode.Off, CrossOriginGuardMode.Off)]
+    [InlineData(false, null, CrossOriginGuardMode.Off)]
+    [InlineData(true, null, CrossOriginGuardMode.Enforce)]
+    public void Guard_keys_that_agree_or_stand_alone_decide_the_guard(bool? block, CrossOriginGuardMode? guard, CrossOriginGuardMode expected)
+    {
+        var options = new StrictCorsOptions { CrossOriginGuard = guard }.AddPolicy("web", p => p.WithOrigins("https://a.example.com"));
+        if (block is { } value)
+        {
+            options.BlockCrossOriginUnsafeRequests = value;
+        }
+
+        var result = TestPolicies.Validate(options);
+
+        result.Issues.Errors.Should().BeEmpty();
+        result.Policies!.Guard.Should().Be(expected);
+    }
+
+    [Theory]
+    [InlineData("Content-Type")]
+    [InlineData("Cache-Control")]
+    public void Safelisted_response_headers_exposed_needlessly_are_warned(string header)
+    {
+        var warning = Warnings(p => p.WithOrigins("https://a.example.com").WithExposedHeaders(header)).Should().ContainSingle().Subject;
+        warning.Path.Should().Be("Cors:Policies:test:ExposedHeaders:0");
+        warning.Message.Should().Be($"'{header}' is CORS-safelisted: pages can always read it; listing it is unnecessary.");
+    }
 
     [Fact]
     public void Wildcard_headers_without_Authorization_are_warned()
