@@ -6,7 +6,6 @@ using CorsKit.Hosting.Endpoints;
 using CorsKit.Policies;
 using ICorsMetadata = Microsoft.AspNetCore.Cors.Infrastructure.ICorsMetadata;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.ResponseCaching;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
@@ -216,10 +215,7 @@ internal sealed class StrictCorsMiddleware
         }
 
         context.Response.OnStarting(atStart.OnResponseStarting, context);
-        var method = context.Request.Method;
-        return (HttpMethods.IsGet(method) || HttpMethods.IsHead(method)) && context.Features.Get<IResponseCachingFeature>() is not null
-            ? DecidedBeforeFirstByte.RunAsync(context, atStart, _next)
-            : _next(context);
+        return DecidedBeforeFirstByte.IsStoring(context) ? DecidedBeforeFirstByte.RunAsync(context, atStart, _next) : _next(context);
     }
 
     /// <summary>
