@@ -42,12 +42,21 @@ public static class StrictCorsApplicationBuilderExtensions
             var routingAfter = !routingBefore && app.Properties.ContainsKey(EndpointRouteBuilderKey);
             // Report-only mode is the one way to run next to the framework's CORS: during a migration.
             var frameworkPolicies = store.Current.EnforcesNothing ? [] : PipelineCheck.FrameworkCorsPolicies(app.ApplicationServices);
-            string[] pipelineErrors = frameworkPolicies.Count == 0 ? [] :
-            [
-                $"The framework's CORS is configured next to CorsKit (policies {string.Join(", ", frameworkPolicies.Select(p => $"'{p}'"))} in services.AddCors(...)). "
-                + "Whichever of app.UseCors() and app.UseStrictCors() runs first answers every preflight, so either CorsKit's checks are bypassed or the framework's origins get access CorsKit does not grant. "
-                + $"Remove services.AddCors(...) and app.UseCors(), and move the policies to {store.RootPath}:Policies (docs/migrating-from-microsoft-cors.md).",
-            ];
+            var pipelineErrors = new List<string>();
+            if (frameworkPolicies.Count > 0)
+            {
+                pipelineErrors.Add(
+                    $"The framework's CORS is configured next to CorsKit (policies {string.Join(", ", frameworkPolicies.Select(p => $"'{p}'"))} in services.AddCors(...)). "
+                    + "Whichever of app.UseCors() and app.UseStrictCors() runs first answers every preflight, so either CorsKit's checks are bypassed or the framework's origins get access CorsKit does not grant. "
+                    + $"Remove services.AddCors(...) and app.UseCors(), and move the policies to {store.RootPath}:Policies (docs/migrating-from-microsoft-cors.md).");
+            }
+
+            // Also in report-only mode: its reports would describe policies that endpoints do not have.
+            if (PipelineCheck.LegacyRoutingProblem(app.ApplicationServices) is { } legacyRouting)
+            {
+                pipelineErrors.Add(legacyRouting);
+            }
+
             StartupEndpointCheck.Run(endpoints?.Endpoints ?? [], store, routingAfter, pipelineErrors, logger);
             if (endpoints is not null)
             {

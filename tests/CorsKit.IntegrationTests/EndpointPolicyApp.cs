@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using System.Reflection;
 using Microsoft.AspNetCore.Mvc.ApplicationParts;
 using Microsoft.AspNetCore.Mvc.Controllers;
+using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -47,9 +48,12 @@ internal sealed class EndpointPolicyApp : IAsyncDisposable
 
     public FakeLogCollector Logs => _app.Services.GetFakeLogCollector();
 
-    /// <summary>Builds the app; <paramref name="configure"/> adds middleware and endpoints after <c>UseStrictCors()</c> unless it calls it itself.</summary>
+    /// <summary>
+    /// Builds the app; <paramref name="configure"/> adds middleware and endpoints after <c>UseStrictCors()</c> unless it calls it itself;
+    /// <paramref name="services"/> adds services (Razor components and pages: <see cref="AddRazor"/>).
+    /// </summary>
     public static async Task<EndpointPolicyApp> StartAsync(
-        Action<WebApplication> configure, string json = Policies, bool useStrictCors = true, params Type[] optInControllers)
+        Action<WebApplication> configure, string json = Policies, bool useStrictCors = true, Action<IServiceCollection>? services = null, params Type[] optInControllers)
     {
         var builder = TestHost.CreateBuilder(json, out var configuration);
         builder.Services.AddStrictCors();
@@ -60,6 +64,7 @@ internal sealed class EndpointPolicyApp : IAsyncDisposable
             parts.ApplicationParts.Add(new AssemblyPart(typeof(EndpointPolicyApp).Assembly));
             parts.FeatureProviders.Add(new WithoutControllers(OptInControllers.Except(optInControllers)));
         });
+        services?.Invoke(builder.Services);
 
         var app = builder.Build();
         if (useStrictCors)
@@ -73,6 +78,17 @@ internal sealed class EndpointPolicyApp : IAsyncDisposable
         testApp.Client = app.GetTestClient();
         return testApp;
     }
+
+    /// <summary>
+    /// The Razor components and Razor Pages of CorsKit.RazorTestApp (map them with
+    /// <c>MapRazorComponents&lt;App&gt;()</c> after <c>UseAntiforgery()</c>, and <c>MapRazorPages()</c>);
+    /// <paramref name="pages"/> sets the pages' options (conventions, root directory).
+    /// </summary>
+    public static Action<IServiceCollection> AddRazor(Action<RazorPagesOptions>? pages = null) => services =>
+    {
+        services.AddRazorComponents();
+        services.AddRazorPages(o => pages?.Invoke(o)).AddApplicationPart(typeof(RazorTestApp.Components.App).Assembly);
+    };
 
     /// <summary>Which policy answered a GET to <paramref name="path"/>: "a", "b", "c", or "none".</summary>
     public async Task<string> PolicyOfGet(string path)

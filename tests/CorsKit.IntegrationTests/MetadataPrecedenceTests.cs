@@ -1,6 +1,8 @@
 using System.Net;
+using CorsKit.RazorTestApp.Components;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Cors;
+using Microsoft.AspNetCore.Mvc.ApplicationModels;
 using static CorsKit.Testing.ResponseContract;
 
 namespace CorsKit.IntegrationTests;
@@ -12,7 +14,11 @@ namespace CorsKit.IntegrationTests;
 /// convention's policy reads the "disabled" action, and cross-origin writes to it run. CorsKit
 /// orders metadata by how specific it is instead: an action's attributes, then its controller's
 /// (a derived class's over its base class's), then conventions; on minimal APIs, the endpoint's
-/// own conventions and its handler's attributes, then its groups'.
+/// own conventions and its handler's attributes, then its groups'. The same holds for the endpoints
+/// the framework builds from other attributed types: Razor components (their attributes, then
+/// conventions on <c>MapRazorComponents&lt;App&gt;()</c>) and Razor Pages (the page's and its page
+/// model's attributes, then conventions in <c>RazorPagesOptions.Conventions</c>, then conventions on
+/// <c>MapRazorPages()</c>).
 /// </summary>
 public sealed class MetadataPrecedenceTests
 {
@@ -142,5 +148,172 @@ public sealed class MetadataPrecedenceTests
         (await start.Should().ThrowAsync<InvalidOperationException>()).Which.Message.Should()
             .Contain("Endpoint 'CorsKit.IntegrationTests.ContradictoryControllerController.Get (CorsKit.IntegrationTests)' carries contradicting CORS metadata at the same level")
             .And.Contain("policy 'b'").And.Contain("[DisableStrictCors]");
+    }
+
+    private const string PublicConvention = """
+        {
+          "Cors": {
+            "DefaultPolicy": "a",
+            "Policies": {
+              "a": { "Origins": [ "https://a.example" ] },
+              "b": { "Origins": [ "https://b.example" ] },
+              "public": { "Origins": [ "*" ], "Methods": [ "GET", "POST" ] }
+            }
+          }
+        }
+        """;
+
+    [Theory]
+    [InlineData("/components/plain", "c")]
+    [InlineData("/components/disabled", "none")]
+    [InlineData("/components/strict-disabled", "none")]
+    [InlineData("/components/b", "b")]
+    [InlineData("/components/inherits-disabled", "none")]
+    [InlineData("/components/reenabled", "b")]
+    public async Task A_razor_components_attributes_win_over_a_CorsKit_convention_on_MapRazorComponents(string path, string policy)
+    {
+        await using var app = await EndpointPolicyApp.StartAsync(a =>
+        {
+            a.UseAntiforgery();
+            a.MapRazorComponents<App>().RequireStrictCors("c");
+        }, services: EndpointPolicyApp.AddRazor());
+
+        (await app.PolicyOfGet(path)).Should().Be(policy);
+    }
+
+    [Theory]
+    [InlineData("/components/plain", "c")]
+    [InlineData("/components/disabled", "none")]
+    [InlineData("/components/b", "b")]
+    [InlineData("/components/reenabled", "b")]
+    public async Task A_razor_components_attributes_win_over_the_frameworks_RequireCors_convention(string path, string policy)
+    {
+        await using var app = await EndpointPolicyApp.StartAsync(a =>
+        {
+            a.UseAntiforgery();
+            a.MapRazorComponents<App>().RequireCors("c");
+        }, services: EndpointPolicyApp.AddRazor());
+
+        (await app.PolicyOfGet(path)).Should().Be(policy);
+    }
+
+    [Fact]
+    public async Task A_disabled_razor_component_under_a_public_convention_grants_no_origin_and_blocks_cross_origin_posts()
+    {
+        await using var app = await EndpointPolicyApp.StartAsync(a =>
+        {
+            a.UseAntiforgery();
+            a.MapRazorComponents<App>().RequireStrictCors("public");
+        }, PublicConvention, services: EndpointPolicyApp.AddRazor());
+
+        await AssertDisabledUnderPublicConvention(app, "/components/disabled", "ran disabled component", "/components/plain");
+    }
+
+    [Fact]
+    public async Task Two_contradicting_attributes_on_one_razor_component_stop_startup_naming_the_endpoint()
+    {
+        var start = () => EndpointPolicyApp.StartAsync(a =>
+        {
+            a.UseAntiforgery();
+            a.MapRazorComponents<ContradictoryComponentsApp>();
+        }, services: EndpointPolicyApp.AddRazor());
+
+        (await start.Should().ThrowAsync<InvalidOperationException>()).Which.Message.Should()
+            .Contain("Endpoint '/components/contradictory (/components/contradictory)' carries contradicting CORS metadata at the same level (on its component class ContradictoryComponent)")
+            .And.Contain("policy 'b'").And.Contain("[DisableCors]");
+    }
+
+    [Theory]
+    [InlineData("/Plain", "c")]
+    [InlineData("/Models/Disabled", "none")]
+    [InlineData("/Models/StrictB", "b")]
+    [InlineData("/Models/InheritsDisabled", "none")]
+    [InlineData("/Models/Reenabled", "b")]
+    [InlineData("/Inline/Disabled", "none")]
+    [InlineData("/Inline/OnPageWithModel", "none")]
+    public async Task A_razor_pages_attributes_win_over_a_folder_convention(string path, string policy)
+    {
+        await using var app = await EndpointPolicyApp.StartAsync(
+            a => a.MapRazorPages(),
+            services: EndpointPolicyApp.AddRazor(o => o.Conventions.AddFolderApplicationModelConvention("/", m => m.EndpointMetadata.Add(new StrictCorsAttribute("c")))));
+
+        (await app.PolicyOfGet(path)).Should().Be(policy);
+    }
+
+    [Theory]
+    [InlineData("/Plain", "c")]
+    [InlineData("/Models/Disabled", "none")]
+    [InlineData("/Models/StrictB", "b")]
+    [InlineData("/Models/InheritsDisabled", "none")]
+    [InlineData("/Models/Reenabled", "b")]
+    [InlineData("/Inline/Disabled", "none")]
+    [InlineData("/Inline/OnPageWithModel", "none")]
+    public async Task A_razor_pages_attributes_win_over_a_convention_on_MapRazorPages(string path, string policy)
+    {
+        await using var app = await EndpointPolicyApp.StartAsync(a => a.MapRazorPages().RequireCors("c"), services: EndpointPolicyApp.AddRazor());
+
+        (await app.PolicyOfGet(path)).Should().Be(policy);
+    }
+
+    [Theory]
+    [InlineData("/Plain", "c")]
+    [InlineData("/Models/Disabled", "none")]
+    public async Task A_page_convention_wins_over_a_convention_on_MapRazorPages_and_loses_to_the_pages_attributes(string path, string policy)
+    {
+        await using var app = await EndpointPolicyApp.StartAsync(
+            a => a.MapRazorPages().RequireStrictCors("b"),
+            services: EndpointPolicyApp.AddRazor(o => o.Conventions.AddPageApplicationModelConvention(path, m => m.EndpointMetadata.Add(new EnableCorsAttribute("c")))));
+
+        (await app.PolicyOfGet(path)).Should().Be(policy);
+    }
+
+    [Fact]
+    public async Task A_disabled_razor_page_under_a_public_folder_convention_grants_no_origin_and_blocks_cross_origin_posts()
+    {
+        await using var app = await EndpointPolicyApp.StartAsync(
+            a => a.MapRazorPages(),
+            PublicConvention,
+            services: EndpointPolicyApp.AddRazor(o => o.Conventions.AddFolderApplicationModelConvention("/", m => m.EndpointMetadata.Add(new EnableCorsAttribute("public")))));
+
+        await AssertDisabledUnderPublicConvention(app, "/Models/Disabled", "ran Pages/Models/Disabled", "/Plain");
+    }
+
+    [Fact]
+    public async Task A_page_model_and_its_page_that_disagree_stop_startup_naming_the_endpoint()
+    {
+        var start = () => EndpointPolicyApp.StartAsync(a => a.MapRazorPages(), services: EndpointPolicyApp.AddRazor(o => o.RootDirectory = "/ContradictoryPages"));
+
+        (await start.Should().ThrowAsync<InvalidOperationException>()).Which.Message.Should()
+            .Contain("Endpoint '/Index' carries contradicting CORS metadata at the same level (on its page /ContradictoryPages/Index.cshtml and its page model class ContradictoryModel)")
+            .And.Contain("policy 'b'").And.Contain("[DisableCors]");
+    }
+
+    /// <summary>
+    /// The attack on a disabled component or page under a convention naming a public ('*') policy:
+    /// another site reads it (a GET, a preflight) or posts to it. The control path, with no
+    /// attribute, gets the public policy: the convention is in force.
+    /// </summary>
+    private static async Task AssertDisabledUnderPublicConvention(EndpointPolicyApp app, string disabled, string rendered, string control)
+    {
+        const string Evil = "https://evil.example";
+        var read = await app.Client.SendAsync(Request(HttpMethod.Get, disabled,
+            ("Origin", Evil), ("Sec-Fetch-Site", "cross-site"), ("Sec-Fetch-Mode", "cors"), ("Sec-Fetch-Dest", "empty")));
+        var preflight = await app.Client.SendAsync(Preflight(disabled, Evil, "POST", "content-type"));
+        var post = await app.Client.SendAsync(Request(HttpMethod.Post, disabled,
+                ("Origin", Evil), ("Sec-Fetch-Site", "cross-site"), ("Sec-Fetch-Mode", "navigate"), ("Sec-Fetch-Dest", "document"))
+            .WithBody("name=x", "application/x-www-form-urlencoded"));
+        var controlRead = await app.Client.SendAsync(Request(HttpMethod.Get, control,
+            ("Origin", Evil), ("Sec-Fetch-Site", "cross-site"), ("Sec-Fetch-Mode", "cors"), ("Sec-Fetch-Dest", "empty")));
+
+        read.StatusCode.Should().Be(HttpStatusCode.OK, "a safe request runs; the browser hides the answer");
+        (await read.Content.ReadAsStringAsync()).Should().Contain(rendered);
+        AccessControlHeaders(read).Should().BeEmpty($"{disabled} disables CORS, whatever the convention's public policy grants");
+        preflight.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        AccessControlHeaders(preflight).Should().BeEmpty();
+        post.StatusCode.Should().Be(HttpStatusCode.Forbidden, "the CSRF guard blocks a cross-origin form post to a disabled endpoint before it runs");
+        AccessControlHeaders(post).Should().BeEmpty();
+        (await post.Content.ReadAsStringAsync()).Should().NotContain(rendered);
+        controlRead.StatusCode.Should().Be(HttpStatusCode.OK);
+        AccessControlHeaders(controlRead).Should().Equal(new Dictionary<string, string> { ["Access-Control-Allow-Origin"] = "*" });
     }
 }

@@ -6,6 +6,7 @@ using FluentAssertions;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc.ApplicationParts;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -109,6 +110,57 @@ public sealed class PipelineAssemblyTests
         await app.StartAsync();
 
         app.Services.GetRequiredService<IOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>>().Value.Should().NotBeNull();
+    }
+
+    /// <summary>
+    /// The attack: under MVC's legacy routing (<c>EnableEndpointRouting = false</c>, <c>app.UseMvc()</c>)
+    /// controllers and pages are not endpoints, so CorsKit never sees their metadata: with a '*'
+    /// default policy, a <c>[DisableCors]</c> controller was readable and writable from any origin.
+    /// CorsKit refuses legacy routing whenever it is switched on, whether or not any controller
+    /// carries CORS metadata (it cannot see them to tell), and in report-only mode too.
+    /// </summary>
+    [Theory]
+    [InlineData("AddControllers + UseMvc()", "enforce")]
+    [InlineData("AddMvc + UseMvcWithDefaultRoute()", "enforce")]
+    [InlineData("AddControllers + UseMvc(), no CORS metadata", "enforce")]
+    [InlineData("AddControllers + UseMvc()", "report-only")]
+    public async Task Legacy_MVC_routing_stops_startup_naming_endpoint_routing(string assembly, string mode)
+    {
+        var json = $$"""
+            { "Cors": { "Mode": "{{(mode == "enforce" ? "Enforce" : "ReportOnly")}}", "DefaultPolicy": "public",
+                        "Policies": { "public": { "Origins": [ "*" ], "Methods": [ "GET", "POST" ] } } } }
+            """;
+        var builder = TestHost.CreateBuilder(json, out _);
+        builder.Services.AddStrictCors();
+        var mvc = assembly.StartsWith("AddMvc", StringComparison.Ordinal)
+            ? builder.Services.AddMvc(o => o.EnableEndpointRouting = false)
+            : builder.Services.AddControllers(o => o.EnableEndpointRouting = false);
+        mvc.ConfigureApplicationPartManager(parts =>
+        {
+            parts.ApplicationParts.Clear();
+            if (!assembly.EndsWith("no CORS metadata", StringComparison.Ordinal))
+            {
+                // PlainController's [DisableCors] actions, among the other test controllers.
+                parts.ApplicationParts.Add(new AssemblyPart(typeof(PlainController).Assembly));
+            }
+        });
+        await using var app = builder.Build();
+        app.UseStrictCors();
+        if (assembly.Contains("UseMvcWithDefaultRoute", StringComparison.Ordinal))
+        {
+            app.UseMvcWithDefaultRoute();
+        }
+        else
+        {
+            app.UseMvc();
+        }
+
+        var start = () => app.StartAsync();
+
+        (await start.Should().ThrowAsync<InvalidOperationException>())
+            .Which.Message.Should().Contain("MVC's legacy routing is on (MvcOptions.EnableEndpointRouting = false, for app.UseMvc())")
+            .And.Contain("CorsKit cannot see their CORS metadata")
+            .And.Contain("Use endpoint routing: remove EnableEndpointRouting = false and replace app.UseMvc() by app.MapControllers()");
     }
 
     [Theory]

@@ -1,11 +1,14 @@
 using System.Collections;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using CorsKit.Diagnostics;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.Infrastructure;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -15,8 +18,8 @@ namespace CorsKit.Hosting.Middleware;
 
 /// <summary>
 /// Stops an app whose pipeline is assembled so that CorsKit cannot protect it: registered but
-/// never used, placed after authentication or authorization, or next to the framework's CORS
-/// with policies of its own. <c>UseStrictCors()</c> reports its call here; as a startup filter,
+/// never used, placed after authentication or authorization, next to the framework's CORS
+/// with policies of its own, or with MVC's legacy routing, which hides controllers' metadata. <c>UseStrictCors()</c> reports its call here; as a startup filter,
 /// this checks, once the app's pipeline is assembled and before the server starts, that it came.
 /// </summary>
 internal sealed class PipelineCheck : IStartupFilter
@@ -97,6 +100,43 @@ internal sealed class PipelineCheck : IStartupFilter
         }
 
         return names;
+    }
+
+    /// <summary>
+    /// The problem with MVC's legacy routing, or null. With <c>MvcOptions.EnableEndpointRouting = false</c>
+    /// (which <c>app.UseMvc()</c> requires), controllers and Razor Pages are routed inside MVC's own
+    /// middleware and are not endpoints: CorsKit sees none of their metadata (<c>[DisableCors]</c>,
+    /// <c>[StrictCors("x")]</c>, <c>[AllowCrossOriginFormPosts]</c>…) and would give every action the
+    /// default policy. <c>UseMvc()</c> leaves no mark on the application builder, so the option
+    /// decides: legacy routing is refused whenever it is on, whatever metadata the actions carry
+    /// (none could be checked).
+    /// </summary>
+    /// <remarks>
+    /// MVC registers its services with its own code, so an app that uses MVC has loaded it by now;
+    /// an app without MVC does not load MVC's assemblies for this check. (Native AOT compiles every
+    /// type in: there is nothing to load, and the check runs.)
+    /// </remarks>
+    public static string? LegacyRoutingProblem(IServiceProvider services) =>
+        !RuntimeFeature.IsDynamicCodeSupported || AppDomain.CurrentDomain.GetAssemblies().Any(IsMvcCore) ? MvcLegacyRoutingProblem(services) : null;
+
+    private static bool IsMvcCore(Assembly assembly) => string.Equals(assembly.GetName().Name, "Microsoft.AspNetCore.Mvc.Core", StringComparison.Ordinal);
+
+    /// <summary>The check itself, in a method of its own: compiling it loads MVC's assemblies.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static string? MvcLegacyRoutingProblem(IServiceProvider services)
+    {
+        var mvcRegistered = services.GetService<IServiceProviderIsService>() is { } isService
+            ? isService.IsService(typeof(IActionDescriptorCollectionProvider))
+            : services.GetService<IActionDescriptorCollectionProvider>() is not null;
+        if (!mvcRegistered || services.GetService<IOptions<MvcOptions>>()?.Value.EnableEndpointRouting != false)
+        {
+            return null;
+        }
+
+        return "MVC's legacy routing is on (MvcOptions.EnableEndpointRouting = false, for app.UseMvc()): controllers and Razor Pages are then not endpoints, "
+            + "so CorsKit cannot see their CORS metadata ([DisableCors], [EnableCors(\"x\")], [StrictCors(\"x\")], [DisableStrictCors], [AllowCrossOriginFormPosts]) "
+            + "and every action would get the default policy. Use endpoint routing: remove EnableEndpointRouting = false and replace app.UseMvc() by app.MapControllers() "
+            + "(app.UseMvcWithDefaultRoute() by app.MapDefaultControllerRoute(), routes of UseMvc(routes => ...) by app.MapControllerRoute(...), and add app.MapRazorPages() for Razor Pages).";
     }
 
     /// <summary>Whether the framework's CORS middleware is in the app's pipeline (it was given its service), in any branch.</summary>
