@@ -64,8 +64,13 @@ public static class StrictCorsApplicationBuilderExtensions
             }
 
             var callbacks = RemoteAuthenticationCallbacks.Discover(app.ApplicationServices, logger);
+            var reports = new ReportOnlyLog(logger, app.ApplicationServices.GetService<TimeProvider>() ?? TimeProvider.System);
             return new StrictCorsMiddleware(
-                next, store, metrics, callbacks, new ReportOnlyLog(logger, app.ApplicationServices.GetService<TimeProvider>() ?? TimeProvider.System), pipeline, explainDenials, logger).InvokeAsync;
+                next,
+                store,
+                callbacks,
+                new DecisionRecorder(metrics, reports, logger),
+                new CorsResponseWriter(callbacks, pipeline, explainDenials, store.RootPath, logger)).InvokeAsync;
         });
     }
 }

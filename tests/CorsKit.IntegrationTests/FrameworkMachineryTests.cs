@@ -105,6 +105,34 @@ public sealed class FrameworkMachineryTests
     }
 
     /// <summary>
+    /// Report-only writes nothing, also when an error handler runs the request again: the
+    /// re-executed pass keeps the first decision's (report-only) answer and adds no Vary of its own.
+    /// </summary>
+    [Fact]
+    public async Task A_report_only_policys_request_run_again_by_status_code_pages_gets_no_Vary_either()
+    {
+        var builder = TestHost.CreateBuilder("""
+            { "Cors": { "DefaultPolicy": "a", "Policies": { "a": { "Mode": "ReportOnly", "Origins": [ "https://a.example" ] } } } }
+            """, out _);
+        builder.Services.AddStrictCors();
+        await using var app = builder.Build();
+        app.UseStatusCodePagesWithReExecute("/status/{0}");
+        app.UseStrictCors();
+        app.Map("/status/{code}", (int code) => Results.Text($"status {code}", statusCode: code)).DisableStrictCors();
+        app.MapGet("/found", () => "found");
+        app.MapGet("/missing", () => Results.NotFound());
+        await app.StartAsync();
+
+        var original = await app.GetTestClient().SendAsync(Request(HttpMethod.Get, "/found", ("Origin", "https://evil.example")));
+        var reExecuted = await app.GetTestClient().SendAsync(Request(HttpMethod.Get, "/missing", ("Origin", "https://evil.example")));
+
+        VaryTokens(original).Should().BeEmpty("report-only writes nothing");
+        (await reExecuted.Content.ReadAsStringAsync()).Should().Be("status 404");
+        VaryTokens(reExecuted).Should().BeEmpty("the re-executed pass keeps the first decision, which wrote nothing");
+        AccessControlHeaders(reExecuted).Should().BeEmpty();
+    }
+
+    /// <summary>
     /// CorsKit's own refusals are final: status-code pages would run the error endpoint again with
     /// the refused request's method, body and cookies (a blocked cross-site POST, a denied
     /// preflight), so they are not re-executed.

@@ -13,23 +13,30 @@ namespace CorsKit.Diagnostics;
 internal static partial class CorsKitLog
 {
     /// <summary>Logs why a preflight or an actual request was denied, under the EventId of its reason.</summary>
-    public static void Denied(ILogger logger, CompiledPolicy policy, in CorsDecision decision, StringValues origin, string method)
+    public static void Denied<TRequest>(ILogger logger, CompiledPolicy policy, in CorsDecision decision, ref TRequest request)
+        where TRequest : struct, IRequestFacts
     {
         if (logger.IsEnabled(LogLevel.Debug) && CorsReasonDescriptor.For(decision.Reason).LogDenial is { } log)
         {
-            log(logger, DenialFacts.Of(policy, decision, origin, method));
+            log(logger, DenialFacts.Of(policy, decision, request.Origin, MethodOf(decision, ref request)));
         }
     }
 
     /// <summary>Logs a request the CSRF guard blocked before the endpoint, with the reason's tag.</summary>
-    public static void Blocked(ILogger logger, CompiledPolicy policy, in CorsDecision decision, StringValues origin, string method)
+    public static void Blocked<TRequest>(ILogger logger, CompiledPolicy policy, in CorsDecision decision, ref TRequest request)
+        where TRequest : struct, IRequestFacts
     {
         if (logger.IsEnabled(LogLevel.Debug))
         {
-            var facts = DenialFacts.Of(policy, decision, origin, method);
+            var facts = DenialFacts.Of(policy, decision, request.Origin, request.Method);
             CrossOriginRequestBlocked(logger, facts.Method, facts.Origin, facts.Policy, decision.Reason.Tag());
         }
     }
+
+    /// <summary>The method a denial names: a preflight's is OPTIONS (the method it asks for is in the reason's detail).</summary>
+    public static string MethodOf<TRequest>(in CorsDecision decision, ref TRequest request)
+        where TRequest : struct, IRequestFacts =>
+        decision.Kind == CorsRequestKind.Preflight ? "OPTIONS" : request.Method;
 
     /// <summary>
     /// An allowed origin sent cookies, but the policy does not allow credentials: a credentialed

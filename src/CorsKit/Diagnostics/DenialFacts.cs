@@ -81,7 +81,7 @@ internal sealed class DenialFacts
             PolicyPath = $"{rootPath}:Policies:{policy.Name}",
             RootPath = rootPath,
             AnyOrigin = policy.Origins.AllowsAnyOrigin,
-            NoPolicy = ReferenceEquals(policy, CompiledPolicy.DenyAll),
+            NoPolicy = policy.IsNone,
             Blocked = decision.Result == CorsResult.Blocked,
             Setting = setting,
         };

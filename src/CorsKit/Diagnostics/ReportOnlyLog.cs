@@ -1,7 +1,6 @@
 using CorsKit.Engine;
 using CorsKit.Policies;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Primitives;
 
 namespace CorsKit.Diagnostics;
 
@@ -20,20 +19,22 @@ internal sealed partial class ReportOnlyLog(ILogger logger, TimeProvider time)
 
     private readonly Slot[] _slots = new Slot[Enum.GetValues<CorsReason>().Length * 2];
 
-    public void WouldDeny(CompiledPolicy policy, in CorsDecision decision, StringValues origin, string method)
+    public void WouldDeny<TRequest>(CompiledPolicy policy, in CorsDecision decision, ref TRequest request)
+        where TRequest : struct, IRequestFacts
     {
         if (Admit(decision.Reason, blocked: false))
         {
-            var facts = DenialFacts.Of(policy, decision, origin, method);
+            var facts = DenialFacts.Of(policy, decision, request.Origin, CorsKitLog.MethodOf(decision, ref request));
             WouldDenyCore(logger, facts.Kind, facts.Method, facts.Origin, facts.Policy, decision.Reason.Tag(), facts.Detail.Length > 0 ? $" '{facts.Detail}'" : string.Empty);
         }
     }
 
-    public void WouldBlock(CompiledPolicy policy, in CorsDecision decision, StringValues origin, string method)
+    public void WouldBlock<TRequest>(CompiledPolicy policy, in CorsDecision decision, ref TRequest request)
+        where TRequest : struct, IRequestFacts
     {
         if (Admit(decision.Reason, blocked: true))
         {
-            var facts = DenialFacts.Of(policy, decision, origin, method);
+            var facts = DenialFacts.Of(policy, decision, request.Origin, request.Method);
             WouldBlockCore(logger, facts.Method, facts.Origin, facts.Policy, decision.Reason.Tag());
         }
     }

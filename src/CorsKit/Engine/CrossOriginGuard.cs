@@ -5,49 +5,6 @@ using Microsoft.Extensions.Primitives;
 
 namespace CorsKit.Engine;
 
-/// <summary>The request facts the CSRF guard needs beyond the origin decision.</summary>
-internal readonly struct GuardRequest(
-    string method,
-    bool hasBody,
-    IReadOnlyList<string>? endpointMethods,
-    StringValues origin,
-    StringValues secFetchSite,
-    string scheme,
-    StringValues host,
-    StringValues contentType,
-    bool hasCookies,
-    bool isUpgrade = false)
-{
-    public string Method { get; } = method;
-
-    /// <summary>Whether the request says it carries a body (it has a content type).</summary>
-    public bool HasBody { get; } = hasBody;
-
-    /// <summary>The methods the selected endpoint accepts; null or empty when it accepts any.</summary>
-    public IReadOnlyList<string>? EndpointMethods { get; } = endpointMethods;
-
-    public StringValues Origin { get; } = origin;
-
-    public StringValues SecFetchSite { get; } = secFetchSite;
-
-    /// <summary>The request's own scheme (after UseForwardedHeaders when behind a proxy).</summary>
-    public string Scheme { get; } = scheme;
-
-    /// <summary>The request's own Host header (after UseForwardedHeaders when behind a proxy).</summary>
-    public StringValues Host { get; } = host;
-
-    public StringValues ContentType { get; } = contentType;
-
-    /// <summary>Whether the request carries cookies: the browser sent the user's credentials along.</summary>
-    public bool HasCookies { get; } = hasCookies;
-
-    /// <summary>
-    /// Whether the request asks for a protocol upgrade (an HTTP/1.1 WebSocket handshake, a GET
-    /// with <c>Upgrade</c>): judged as an unsafe request, as the HTTP/2 handshake (CONNECT) is.
-    /// </summary>
-    public bool IsUpgrade { get; } = isUpgrade;
-}
-
 /// <summary>Who accepts cross-site form posts at a request's target, letting them past the CSRF guard.</summary>
 internal enum FormPostExemption : byte
 {
@@ -121,18 +78,20 @@ internal static class CrossOriginGuard
     /// post that passes only because its path is a remote authentication callback comes back
     /// <see cref="CorsDecision.RunsOnlyAsCallback"/>: the handler may consume it, no endpoint may run it.
     /// </summary>
-    public static CorsDecision Evaluate(CompiledPolicy policy, CorsDecision decision, in GuardRequest request, FormPostExemption formPosts)
+    public static CorsDecision Evaluate<TRequest>(CompiledPolicy policy, CorsDecision decision, ref TRequest request)
+        where TRequest : struct, IRequestFacts
     {
         if (!request.IsUpgrade && !Judges(request.Method, request.HasBody, request.EndpointMethods))
         {
             return decision;
         }
 
+        var site = request.SecFetchSite;
         if (decision.Kind == CorsRequestKind.NotCors)
         {
             // Browsers send Origin with every unsafe request; without it, only Fetch Metadata can
             // say that a browser sent the request from another site.
-            if (request.SecFetchSite.Count == 0 || IsSameOrigin(request))
+            if (site.Count == 0 || IsSameOrigin(site, ref request))
             {
                 return decision;
             }
@@ -149,33 +108,36 @@ internal static class CrossOriginGuard
             decision = CorsDecision.Denied(CorsRequestKind.Actual, CorsReason.CredentialsNotAllowed);
         }
 
-        if (IsSameOrigin(request))
+        if (IsSameOrigin(site, ref request))
         {
             return decision;
         }
 
-        return formPosts switch
+        return request.FormPosts switch
         {
-            FormPostExemption.Endpoint when IsFormPost(request) => decision,
-            FormPostExemption.CallbackPath when IsFormPost(request) => decision.AsCallbackOnly(),
+            FormPostExemption.Endpoint when IsFormPost(ref request) => decision,
+            FormPostExemption.CallbackPath when IsFormPost(ref request) => decision.AsCallbackOnly(),
             _ => decision.AsBlocked(),
         };
     }
 
     /// <summary>
-    /// Same-origin by Fetch Metadata when the browser sent it (<c>same-origin</c>, or <c>none</c>
-    /// for a user-typed navigation); otherwise by comparing Origin with the request's own
-    /// scheme, host and port.
+    /// Same-origin by Fetch Metadata when the browser sent it (<paramref name="site"/>:
+    /// <c>same-origin</c>, or <c>none</c> for a user-typed navigation); otherwise by comparing
+    /// Origin with the request's own scheme, host and port.
     /// </summary>
-    public static bool IsSameOrigin(in GuardRequest request)
+    public static bool IsSameOrigin<TRequest>(StringValues site, ref TRequest request)
+        where TRequest : struct, IRequestFacts
     {
-        if (request.SecFetchSite.Count > 0)
+        if (site.Count > 0)
         {
-            return request.SecFetchSite.Count == 1 && request.SecFetchSite[0] is "same-origin" or "none";
+            return site.Count == 1 && site[0] is "same-origin" or "none";
         }
 
-        return request.Origin.Count == 1 && request.Host.Count == 1
-            && OriginEqualsOwn(request.Origin[0] ?? string.Empty, request.Scheme, request.Host[0] ?? string.Empty);
+        var origin = request.Origin;
+        var host = request.Host;
+        return origin.Count == 1 && host.Count == 1
+            && OriginEqualsOwn(origin[0] ?? string.Empty, request.Scheme, host[0] ?? string.Empty);
     }
 
     /// <summary>Whether an endpoint accepting <paramref name="endpointMethods"/> was selected for <paramref name="method"/>, as routing compares methods.</summary>
@@ -226,14 +188,16 @@ internal static class CrossOriginGuard
     }
 
     /// <summary>A POST with an HTML form's content type, the only request a form-post opt-out lets through.</summary>
-    private static bool IsFormPost(in GuardRequest request)
+    private static bool IsFormPost<TRequest>(ref TRequest request)
+        where TRequest : struct, IRequestFacts
     {
-        if (request.Method != "POST" || request.ContentType.Count != 1)
+        var contentTypes = request.ContentType;
+        if (request.Method != "POST" || contentTypes.Count != 1)
         {
             return false;
         }
 
-        var contentType = (request.ContentType[0] ?? string.Empty).AsSpan();
+        var contentType = (contentTypes[0] ?? string.Empty).AsSpan();
         var semicolon = contentType.IndexOf(';');
         var mediaType = (semicolon < 0 ? contentType : contentType[..semicolon]).Trim();
         return mediaType.Equals("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase)

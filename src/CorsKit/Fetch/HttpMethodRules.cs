@@ -15,6 +15,9 @@ internal static class HttpMethodRules
     /// </summary>
     public static bool IsSafe(ReadOnlySpan<char> method) => method is "GET" or "HEAD" or "OPTIONS";
 
+    /// <summary>OPTIONS in any case: routing matches methods ignoring case, so a preflight may arrive as <c>options</c>.</summary>
+    public static bool IsOptionsInAnyCase(string method) => ReferenceEquals(method, "OPTIONS") || method.Equals("OPTIONS", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>The methods fetch() uppercases whatever the page wrote (PATCH is not one: fetch sends "patch" as written).</summary>
     private static readonly string[] NormalizedMethods = ["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"];
 

@@ -97,7 +97,7 @@ internal static class AccessComparer
         return change with { Effect = AccessEffect.Same, Description = $"{description} (no request is answered differently: {why})." };
     }
 
-    private static bool IsNone(CompiledPolicy policy) => ReferenceEquals(policy, CompiledPolicy.DenyAll);
+    private static bool IsNone(CompiledPolicy policy) => policy.IsNone;
 
     private static string Show(CompiledPolicy policy) => IsNone(policy) ? "none (no cross-origin access)" : $"'{policy.Name}'";
 }

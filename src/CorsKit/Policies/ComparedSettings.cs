@@ -44,7 +44,7 @@ internal readonly record struct PolicyAccess(CompiledPolicy Policy, bool Enforce
     public static PolicyAccess In(CompiledPolicySet set, CompiledPolicy? policy)
     {
         var compiled = policy ?? CompiledPolicy.DenyAll;
-        var enforced = ReferenceEquals(compiled, CompiledPolicy.DenyAll) || !compiled.ReportOnly;
+        var enforced = compiled.IsNone || !compiled.ReportOnly;
         return new(compiled, enforced, set.Guard == CrossOriginGuardMode.Enforce);
     }
 }

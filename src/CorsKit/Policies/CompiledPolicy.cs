@@ -20,9 +20,11 @@ internal sealed class CompiledPolicy
         int? maxAgeSeconds,
         bool allowPrivateNetwork,
         bool allowInsecureOrigins,
-        bool reportOnly = false,
+        Enforcement cors = Enforcement.Enforced,
         int index = -1,
-        bool followsSectionMode = false)
+        bool followsSectionMode = false,
+        Enforcement guard = Enforcement.Enforced,
+        bool isNone = false)
     {
         Name = name;
         Origins = origins;
@@ -31,7 +33,9 @@ internal sealed class CompiledPolicy
         AllowCredentials = allowCredentials;
         AllowPrivateNetwork = allowPrivateNetwork;
         AllowInsecureOrigins = allowInsecureOrigins;
-        ReportOnly = reportOnly;
+        Cors = cors;
+        Guard = guard;
+        IsNone = isNone;
         FollowsSectionMode = followsSectionMode;
         Index = index;
         ExposedHeaders = exposedHeaders;
@@ -42,9 +46,28 @@ internal sealed class CompiledPolicy
         MaxAgeValue = maxAgeSeconds is { } seconds ? new StringValues(seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)) : StringValues.Empty;
     }
 
-    /// <summary>The policy in force where no policy is named and no default is configured: no cross-origin access.</summary>
-    public static CompiledPolicy DenyAll { get; } =
-        new("(none)", OriginMatcher.None, NameSet.Empty, NameSet.Empty, [], allowCredentials: false, maxAgeSeconds: null, allowPrivateNetwork: false, allowInsecureOrigins: false);
+    /// <summary>
+    /// No cross-origin access: where no policy is named and no default is configured, and on
+    /// disabled endpoints. Each <see cref="CompiledPolicySet"/> has its own (<see cref="CompiledPolicySet.None"/>),
+    /// which carries its guard's state; this one (the guard enforcing) stands for "no policy" in comparisons.
+    /// </summary>
+    public static CompiledPolicy DenyAll { get; } = None(Enforcement.Enforced);
+
+    /// <summary>
+    /// A policy that allows no origin, under a guard in <paramref name="guard"/>. Its CORS answers
+    /// are enforced in every mode: report-only mode is for learning what a policy would refuse, and
+    /// there is nothing to learn from one that allows nothing.
+    /// </summary>
+    public static CompiledPolicy None(Enforcement guard) =>
+        new("(none)", OriginMatcher.None, NameSet.Empty, NameSet.Empty, [], allowCredentials: false, maxAgeSeconds: null, allowPrivateNetwork: false,
+            allowInsecureOrigins: false, guard: guard, isNone: true);
+
+    /// <summary>This policy under a guard in <paramref name="guard"/>: the same lookups and header values.</summary>
+    public CompiledPolicy UnderGuard(Enforcement guard) => guard == Guard ? this
+        : new(Name, Origins, Methods, Headers, ExposedHeaders, AllowCredentials, MaxAgeSeconds, AllowPrivateNetwork, AllowInsecureOrigins, Cors, Index, FollowsSectionMode, guard, IsNone);
+
+    /// <summary>Whether this is the policy of no policy (<see cref="None"/>).</summary>
+    public bool IsNone { get; }
 
     public string Name { get; }
 
@@ -75,8 +98,14 @@ internal sealed class CompiledPolicy
     /// </summary>
     public int Index { get; }
 
+    /// <summary>What is done with the policy's CORS answers: <see cref="Enforcement.Enforced"/>, or only reported (<see cref="StrictCorsMode.ReportOnly"/>).</summary>
+    public Enforcement Cors { get; }
+
+    /// <summary>What is done with the CSRF guard's answers under this policy: the configuration's guard state.</summary>
+    public Enforcement Guard { get; }
+
     /// <summary>Whether the policy only reports what it would deny and changes nothing (<see cref="StrictCorsMode.ReportOnly"/>).</summary>
-    public bool ReportOnly { get; }
+    public bool ReportOnly => Cors == Enforcement.Reported;
 
     /// <summary>Whether the policy sets no <see cref="StrictCorsPolicyOptions.Mode"/> of its own, so that <see cref="ReportOnly"/> comes from the section's.</summary>
     public bool FollowsSectionMode { get; }

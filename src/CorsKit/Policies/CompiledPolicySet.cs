@@ -18,25 +18,33 @@ internal sealed class CompiledPolicySet
         int maxOriginLength = Origins.OriginMatcher.DefaultMaxOriginLength,
         bool guardFollowsMode = false)
     {
-        Policies = policies.ToArray();
+        var guardEnforcement = guard switch
+        {
+            CrossOriginGuardMode.Enforce => Enforcement.Enforced,
+            CrossOriginGuardMode.ReportOnly => Enforcement.Reported,
+            _ => Enforcement.Off,
+        };
+        Policies = policies.Select(p => p.UnderGuard(guardEnforcement)).ToArray();
         if (Policies.Where((p, i) => p.Index != i).Any())
         {
             throw new ArgumentException("Each policy's Index must be its position in the set.", nameof(policies));
         }
 
         _policies = Policies.ToFrozenDictionary(p => p.Name, StringComparer.OrdinalIgnoreCase);
-        Default = defaultPolicy is null ? CompiledPolicy.DenyAll : _policies[defaultPolicy];
+        None = CompiledPolicy.None(guardEnforcement);
+        Default = defaultPolicy is null ? None : _policies[defaultPolicy];
         Guard = guard;
-        BlockCrossOriginUnsafeRequests = guard != CrossOriginGuardMode.Off;
-        GuardReportsOnly = guard == CrossOriginGuardMode.ReportOnly;
         Mode = mode;
         MaxOriginLength = maxOriginLength;
         GuardFollowsMode = guardFollowsMode;
         EnforcesNothing = mode == StrictCorsMode.ReportOnly && guard != CrossOriginGuardMode.Enforce && _policies.Values.All(p => p.ReportOnly);
     }
 
-    /// <summary>The policy for endpoints that name none: the configured default, or <see cref="CompiledPolicy.DenyAll"/>.</summary>
+    /// <summary>The policy for endpoints that name none: the configured default, or <see cref="None"/>.</summary>
     public CompiledPolicy Default { get; }
+
+    /// <summary>No cross-origin access under this configuration's guard: disabled endpoints, no default policy, names that resolve to nothing.</summary>
+    public CompiledPolicy None { get; }
 
     /// <summary>The CSRF guard's state.</summary>
     public CrossOriginGuardMode Guard { get; }
@@ -47,17 +55,10 @@ internal sealed class CompiledPolicySet
     /// <summary>The longest Origin any policy looks at (<see cref="StrictCorsOptions.MaxOriginLength"/>); longer ones are denied.</summary>
     public int MaxOriginLength { get; }
 
-    /// <summary>Whether the CSRF guard judges requests (enforcing or reporting).</summary>
-    public bool BlockCrossOriginUnsafeRequests { get; }
-
-    /// <summary>Whether the CSRF guard only reports what it would block.</summary>
-    public bool GuardReportsOnly { get; }
-
     /// <summary>
     /// The section's mode: the mode of policies that set none, and the guard's state when it is
-    /// not set. Endpoints that allow no cross-origin access (<see cref="CompiledPolicy.DenyAll"/>)
-    /// are enforced in every mode: report-only mode is for learning what a policy would refuse,
-    /// and there is nothing to learn from a policy that allows nothing.
+    /// not set. Endpoints that allow no cross-origin access (<see cref="None"/>) are enforced in
+    /// every mode.
     /// </summary>
     public StrictCorsMode Mode { get; }
 

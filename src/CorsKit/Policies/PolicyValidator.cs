@@ -31,7 +31,7 @@ internal static class PolicyValidator
             policy.MaxAgeSeconds,
             policy.AllowPrivateNetwork,
             policy.AllowInsecureOrigins,
-            (policy.Mode ?? sectionMode) == StrictCorsMode.ReportOnly,
+            (policy.Mode ?? sectionMode) == StrictCorsMode.ReportOnly ? Enforcement.Reported : Enforcement.Enforced,
             index,
             followsSectionMode: policy.Mode is null);
     }

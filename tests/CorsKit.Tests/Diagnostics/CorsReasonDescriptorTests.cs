@@ -46,15 +46,16 @@ public class CorsReasonDescriptorTests
         var collector = new FakeLogCollector();
         var logger = new FakeLogger(collector);
         var decision = new CorsDecision(CorsRequestKind.Actual, CorsResult.Denied, reason, "X-Thing".AsMemory());
+        var request = new RequestFacts("PUT", hasBody: false, endpointMethods: null, "https://evil.example", default, "https", "api.example.com", default, hasCookies: false);
         if (Array.IndexOf(BlockOnly, reason) >= 0)
         {
             CorsReasonDescriptor.For(reason).LogDenial.Should().BeNull("{0} never denies, it only blocks", reason);
-            CorsKitLog.Blocked(logger, TestPolicies.Web(), decision.AsBlocked(), "https://evil.example", "POST");
+            CorsKitLog.Blocked(logger, TestPolicies.Web(), decision.AsBlocked(), ref request);
             collector.LatestRecord.Message.Should().EndWith($"({reason.Tag()}).");
         }
         else
         {
-            CorsKitLog.Denied(logger, TestPolicies.Web(), decision, "https://evil.example", "PUT");
+            CorsKitLog.Denied(logger, TestPolicies.Web(), decision, ref request);
         }
 
         collector.Count.Should().Be(1);

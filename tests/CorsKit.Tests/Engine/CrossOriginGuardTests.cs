@@ -8,10 +8,18 @@ public class CrossOriginGuardTests
 {
     private static readonly CompiledPolicy Trusting = TestPolicies.Compile(p => p.WithOrigins("https://trusted.example.net"));
 
-    private static bool Blocks(in GuardRequest request, FormPostExemption formPosts = FormPostExemption.None, CompiledPolicy? policy = null) =>
-        CrossOriginGuard.Evaluate(policy ?? Trusting, CorsEngine.EvaluateActual(policy ?? Trusting, request.Origin), request, formPosts).Result == CorsResult.Blocked;
+    private static bool Blocks(RequestFacts request, FormPostExemption formPosts = FormPostExemption.None, CompiledPolicy? policy = null) =>
+        Decide(request, formPosts, policy).Result == CorsResult.Blocked;
 
-    private static GuardRequest Request(
+    /// <summary>The engine's whole decision on <paramref name="request"/>, as the middleware asks for it.</summary>
+    private static CorsDecision Decide(RequestFacts request, FormPostExemption formPosts = FormPostExemption.None, CompiledPolicy? policy = null)
+    {
+        var facts = new RequestFacts(request.Method, request.HasBody, request.EndpointMethods, request.Origin, request.SecFetchSite,
+            request.Scheme, request.Host, request.ContentType, request.HasCookies, request.IsUpgrade, formPosts);
+        return CorsEngine.Decide(policy ?? Trusting, ref facts);
+    }
+
+    private static RequestFacts Request(
         string method = "POST",
         string? origin = "https://evil.example",
         StringValues secFetchSite = default,
@@ -82,16 +90,21 @@ public class CrossOriginGuardTests
     public void Without_origin_only_fetch_metadata_can_say_a_write_crossed_origins(string secFetchSite, bool blocked)
     {
         var request = Request(origin: null, secFetchSite: secFetchSite);
-        var verdict = CrossOriginGuard.Evaluate(Trusting, CorsDecision.NotCors, request, FormPostExemption.None);
+        var verdict = Decide(request);
 
         verdict.Result.Should().Be(blocked ? CorsResult.Blocked : CorsResult.Allowed);
         verdict.Reason.Should().Be(blocked ? CorsReason.OriginMissing : CorsReason.None);
     }
 
     [Fact]
-    public void Without_origin_and_fetch_metadata_a_write_is_not_a_cross_origin_request() =>
-        CrossOriginGuard.Evaluate(Trusting, CorsDecision.NotCors, Request(origin: null), FormPostExemption.None)
-            .Should().Be(CorsDecision.NotCors);
+    public void Without_origin_and_fetch_metadata_a_write_is_not_a_cross_origin_request()
+    {
+        var decision = Decide(Request(origin: null));
+
+        decision.Kind.Should().Be(CorsRequestKind.NotCors);
+        decision.Result.Should().Be(CorsResult.Allowed);
+        decision.Vary.Should().Be(VaryTokens.Origin, "the guard judged a write: the same write from another site would be blocked");
+    }
 
     [Theory]
     [InlineData(false, true, true)]
@@ -108,8 +121,7 @@ public class CrossOriginGuardTests
             }
         });
 
-        var verdict = CrossOriginGuard.Evaluate(policy, CorsEngine.EvaluateActual(policy, "https://trusted.example.net"),
-            Request(origin: "https://trusted.example.net", secFetchSite: "cross-site", hasCookies: hasCookies), FormPostExemption.None);
+        var verdict = Decide(Request(origin: "https://trusted.example.net", secFetchSite: "cross-site", hasCookies: hasCookies), FormPostExemption.None, policy);
 
         verdict.Result.Should().Be(blocked ? CorsResult.Blocked : CorsResult.Allowed);
     }
@@ -167,7 +179,7 @@ public class CrossOriginGuardTests
     {
         var request = Request(method, secFetchSite: "cross-site", contentType: contentType);
 
-        var verdict = CrossOriginGuard.Evaluate(Trusting, CorsEngine.EvaluateActual(Trusting, request.Origin), request, FormPostExemption.CallbackPath);
+        var verdict = Decide(request, FormPostExemption.CallbackPath, Trusting);
 
         (verdict.Result == CorsResult.Blocked).Should().Be(blocked);
         verdict.RunsOnlyAsCallback.Should().Be(callbackOnly);
@@ -175,8 +187,7 @@ public class CrossOriginGuardTests
 
     [Fact]
     public void An_endpoints_own_form_post_opt_out_runs_the_endpoint() =>
-        CrossOriginGuard.Evaluate(Trusting, CorsEngine.EvaluateActual(Trusting, "https://evil.example"),
-            Request("POST", secFetchSite: "cross-site", contentType: "multipart/form-data; boundary=x"), FormPostExemption.Endpoint)
+        Decide(Request("POST", secFetchSite: "cross-site", contentType: "multipart/form-data; boundary=x"), FormPostExemption.Endpoint, Trusting)
             .RunsOnlyAsCallback.Should().BeFalse();
 
     [Fact]
@@ -189,8 +200,9 @@ public class CrossOriginGuardTests
         var anyOrigin = TestPolicies.Compile(p => p.AllowAnyOrigin().WithMethods("PUT"));
 
         Blocks(Request("PUT", secFetchSite: "cross-site"), policy: anyOrigin).Should().BeFalse("a public API may accept anonymous writes");
-        var withCookies = CrossOriginGuard.Evaluate(anyOrigin, CorsEngine.EvaluateActual(anyOrigin, "https://evil.example"), Request("POST", secFetchSite: "cross-site", hasCookies: true), FormPostExemption.None);
-        withCookies.Should().Be(CorsDecision.Denied(CorsRequestKind.Actual, CorsReason.CredentialsNotAllowed).AsBlocked());
+        var withCookies = Decide(Request("POST", secFetchSite: "cross-site", hasCookies: true), FormPostExemption.None, anyOrigin);
+        (withCookies.Result, withCookies.Reason, withCookies.Enforced).Should().Be((CorsResult.Blocked, CorsReason.CredentialsNotAllowed, true));
+        withCookies.OriginAllowed.Should().BeTrue("the origin itself is allowed: it is the cookies the policy does not allow");
         Blocks(Request("POST", secFetchSite: "same-origin", hasCookies: true), policy: anyOrigin).Should().BeFalse();
         Blocks(Request("GET", secFetchSite: "cross-site", hasCookies: true), policy: anyOrigin).Should().BeFalse();
     }

@@ -130,8 +130,8 @@ public class HostileOriginTests
     public void Hostile_origin_actual_request_gets_no_cors_access_and_unsafe_methods_are_blocked(string origin)
     {
         CorsEngine.EvaluateActual(Policy.Value, origin).Result.Should().Be(CorsResult.Denied);
-        var guard = new GuardRequest("POST", hasBody: true, endpointMethods: null, origin, "cross-site", "https", "api.example.net", "text/plain", hasCookies: true);
-        CrossOriginGuard.Evaluate(Policy.Value, CorsEngine.EvaluateActual(Policy.Value, origin), guard, FormPostExemption.None).Result.Should().Be(CorsResult.Blocked);
+        var request = new RequestFacts("POST", hasBody: true, endpointMethods: null, origin, "cross-site", "https", "api.example.net", "text/plain", hasCookies: true);
+        CorsEngine.Decide(Policy.Value, ref request).Result.Should().Be(CorsResult.Blocked);
     }
 
     [Fact]

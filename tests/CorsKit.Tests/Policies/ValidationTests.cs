@@ -462,7 +462,8 @@ public class ValidationTests
     {
         var result = TestPolicies.Validate(new StrictCorsOptions());
         result.Succeeded.Should().BeTrue();
-        result.Policies!.Default.Should().BeSameAs(CompiledPolicy.DenyAll);
+        result.Policies!.Default.Should().BeSameAs(result.Policies.None);
+        result.Policies.None.Origins.AllowsNoOrigin.Should().BeTrue();
         result.Issues.Warnings.Should().ContainSingle().Which.Message.Should().Contain("every cross-origin request will be denied");
     }
 }

@@ -47,10 +47,10 @@ internal static class EndpointPolicies
 
     /// <summary>
     /// What the Development explanation of a denial at <paramref name="endpoint"/> needs: the
-    /// policies in force, where they are configured, and the endpoint's metadata when it selects
+    /// policies that decided (<paramref name="policies"/>, read once for the request), where they are configured (<paramref name="rootPath"/>), and the endpoint's metadata when it selects
     /// something other than the default policy (<c>[DisableStrictCors]</c>, …).
     /// </summary>
-    public static DenialSetting DenialSettingOf(Endpoint? endpoint, CorsPolicyStore store)
+    public static DenialSetting DenialSettingOf(Endpoint? endpoint, CompiledPolicySet policies, string rootPath)
     {
         var metadata = MetadataOf(endpoint);
         var written = metadata switch
@@ -60,13 +60,13 @@ internal static class EndpointPolicies
             DisableStrictCorsAttribute => "[DisableStrictCors] (or .DisableStrictCors())",
             _ => CorsMetadataPrecedence.Describe(metadata),
         };
-        return new DenialSetting(store.RootPath, store.Current, written);
+        return new DenialSetting(rootPath, policies, written);
     }
 
     /// <summary>
     /// The policy for an endpoint's metadata under <paramref name="policies"/>. Fails closed: a name
     /// that the configuration lacks (startup validation prevents it), contradicting metadata and
-    /// policies built in code (which startup refuses) resolve to <see cref="CompiledPolicy.DenyAll"/>.
+    /// policies built in code (which startup refuses) resolve to <see cref="CompiledPolicySet.None"/>.
     /// </summary>
     public static CompiledPolicy Resolve(CompiledPolicySet policies, ICorsMetadata? metadata)
     {
@@ -74,8 +74,8 @@ internal static class EndpointPolicies
         return selection.Kind switch
         {
             PolicySelectionKind.Default or PolicySelectionKind.ExplicitDefault => policies.Default,
-            PolicySelectionKind.Named => policies.Find(selection.Name!) ?? CompiledPolicy.DenyAll,
-            _ => CompiledPolicy.DenyAll,
+            PolicySelectionKind.Named => policies.Find(selection.Name!) ?? policies.None,
+            _ => policies.None,
         };
     }
 }

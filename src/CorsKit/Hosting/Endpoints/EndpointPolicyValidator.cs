@@ -48,7 +48,7 @@ internal static class EndpointPolicyValidator
                     errors.Add($"Endpoint '{Describe(endpoint)}' has a CORS policy built in code (RequireCors(policy => ...) or a CorsPolicy instance). "
                         + $"CorsKit validates every policy from configuration: move it to {rootPath}:Policies:<name> and write .RequireStrictCors(\"<name>\") or .RequireCors(\"<name>\").");
                     break;
-                case PolicySelectionKind.ExplicitDefault when ReferenceEquals(policies.Default, CompiledPolicy.DenyAll):
+                case PolicySelectionKind.ExplicitDefault when policies.Default.IsNone:
                     errors.Add($"Endpoint '{Describe(endpoint)}' has [EnableCors] without a policy name, which means the default policy, but {rootPath}:DefaultPolicy is not set. "
                         + "Set it, or name the policy: [EnableCors(\"<name>\")].");
                     break;

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using CorsKit.Diagnostics;
-using CorsKit.Engine;
 using CorsKit.Policies;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -18,8 +17,7 @@ namespace CorsKit.Hosting.Middleware;
 /// another value); any other response carries no <c>Access-Control-Allow-Origin</c> and nothing
 /// that goes with it. Replacing or removing another component's values is logged once per
 /// endpoint (EventId 1016). One instance per outcome (and per compiled policy for allowed
-/// requests), so that registering it allocates nothing; it decides nothing anew, apart from
-/// checking that the request's Origin is still the one its policy allowed.
+/// requests), so that registering it allocates nothing; it decides nothing anew.
 /// </summary>
 internal sealed class CorsHeadersAtStart
 {
@@ -104,7 +102,8 @@ internal sealed class CorsHeadersAtStart
                 return;
             }
 
-            var overridden = _allowedBy is { } policy && CorsEngine.EvaluateActual(policy, context.Request.Headers.Origin).IsAllowed
+            // The request's own Origin, which its policy allowed when it decided: nothing is decided again.
+            var overridden = _allowedBy is { } policy
                 ? EnsureAllowed(headers, policy, context.Request.Headers.Origin)
                 : EnsureNone(headers);
             if (overridden)
