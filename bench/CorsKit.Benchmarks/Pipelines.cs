@@ -69,6 +69,9 @@ internal sealed class Pipeline : IDisposable
         return new Pipeline(services, app => app.UseCors("web"), store);
     }
 
+    /// <summary>A pipeline of <paramref name="useCors"/> in front of the same empty endpoint.</summary>
+    public static Pipeline Custom(ServiceProvider services, Action<IApplicationBuilder> useCors, HeaderStore store) => new(services, useCors, store);
+
     /// <summary>Sends the current request once and returns the status, so the work cannot be optimized away.</summary>
     public int Send()
     {

@@ -70,7 +70,8 @@ public static class StrictCorsApplicationBuilderExtensions
                 store,
                 callbacks,
                 new DecisionRecorder(metrics, reports, logger),
-                new CorsResponseWriter(callbacks, pipeline, explainDenials, store.RootPath, logger)).InvokeAsync;
+                new CorsResponseWriter(
+                    callbacks, pipeline, app.ApplicationServices.GetRequiredService<ResponseCachingInPipeline>(), explainDenials, store.RootPath, logger)).InvokeAsync;
         });
     }
 }

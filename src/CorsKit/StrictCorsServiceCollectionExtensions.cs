@@ -5,6 +5,7 @@ using CorsKit.Hosting.Middleware;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.OutputCaching;
+using Microsoft.AspNetCore.ResponseCaching;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -87,6 +88,8 @@ public static class StrictCorsServiceCollectionExtensions
         // The output cache keys entries by its policies, not by the response's Vary: CorsKit adds
         // the request's Origin to every key. Apps without output caching never read these options.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<OutputCacheOptions>, VaryByOriginOutputCachePolicy.Registration>());
+        services.TryAddSingleton<ResponseCachingInPipeline>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<ResponseCachingOptions>, ResponseCachingInPipeline>(s => s.GetRequiredService<ResponseCachingInPipeline>()));
         return services;
     }
 }

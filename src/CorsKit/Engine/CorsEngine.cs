@@ -40,6 +40,7 @@ internal static class CorsEngine
             var enforced = policy.Cors == Enforcement.Enforced;
             return preflight with
             {
+                Origin = origin,
                 Enforced = enforced,
                 CorsEnforced = enforced,
                 OriginAllowed = preflight.IsAllowed,
@@ -65,7 +66,7 @@ internal static class CorsEngine
                     || (CrossOriginGuard.BodyCanBeARewrittenWrite(endpointMethods) && request.HasBody));
         }
 
-        return Guarded(policy, decision, judged, ref request);
+        return Guarded(policy, decision with { Origin = origin }, judged, ref request);
     }
 
     /// <summary>
@@ -76,8 +77,19 @@ internal static class CorsEngine
     private static CorsDecision DecideWithoutOrigin<TRequest>(CompiledPolicy policy, ref TRequest request)
         where TRequest : struct, IRequestFacts
     {
-        var judged = policy.Guard != Enforcement.Off && !HttpMethodRules.IsSafe(request.Method);
-        return Guarded(policy, CorsDecision.NotCors, judged, ref request);
+        if (policy.Guard == Enforcement.Off || HttpMethodRules.IsSafe(request.Method))
+        {
+            // The common case, built in one go: nothing to judge, nothing granted.
+            var enforced = policy.Cors == Enforcement.Enforced;
+            return new CorsDecision(CorsRequestKind.NotCors, CorsResult.Allowed)
+            {
+                Enforced = enforced,
+                CorsEnforced = enforced,
+                Vary = enforced && policy.VariesByOrigin ? VaryTokens.Origin : VaryTokens.None,
+            };
+        }
+
+        return Guarded(policy, CorsDecision.NotCors, judged: true, ref request);
     }
 
     /// <summary>
@@ -94,6 +106,7 @@ internal static class CorsEngine
         var blocked = outcome.Result == CorsResult.Blocked;
         return outcome with
         {
+            Origin = decision.Origin,
             Enforced = blocked ? guardEnforced : corsEnforced,
             CorsEnforced = corsEnforced,
             OriginAllowed = decision.IsAllowed && decision.Kind == CorsRequestKind.Actual,

@@ -122,9 +122,31 @@ internal sealed class CorsHeadersAtStart
     /// <summary>The headers of an allowed request, exactly; true if another value was replaced or removed.</summary>
     private static bool EnsureAllowed(IHeaderDictionary headers, CompiledPolicy policy, StringValues origin)
     {
-        var overridden = Ensure(headers, HeaderNames.AccessControlAllowOrigin, policy.Origins.AllowsAnyOrigin ? AnyOrigin : origin);
-        overridden |= Ensure(headers, HeaderNames.AccessControlAllowCredentials, policy.AllowCredentials ? True : StringValues.Empty);
-        overridden |= Ensure(headers, HeaderNames.AccessControlExposeHeaders, policy.ExposeHeadersValue);
+        var overridden = false;
+        var allowOrigin = policy.Origins.AllowsAnyOrigin ? AnyOrigin : origin;
+        var existing = headers.AccessControlAllowOrigin;
+        if (!Same(existing, allowOrigin))
+        {
+            headers.AccessControlAllowOrigin = allowOrigin;
+            overridden = existing.Count > 0;
+        }
+
+        existing = headers.AccessControlAllowCredentials;
+        var credentials = policy.AllowCredentials ? True : StringValues.Empty;
+        if (!Same(existing, credentials))
+        {
+            headers.AccessControlAllowCredentials = credentials;
+            overridden |= existing.Count > 0;
+        }
+
+        existing = headers.AccessControlExposeHeaders;
+        if (!Same(existing, policy.ExposeHeadersValue))
+        {
+            headers.AccessControlExposeHeaders = policy.ExposeHeadersValue;
+            overridden |= existing.Count > 0;
+        }
+
+        // Cleared (an exception handler, an endpoint that cleared its headers) is put back silently.
         return overridden;
     }
 
@@ -145,27 +167,10 @@ internal sealed class CorsHeadersAtStart
         return true;
     }
 
-    /// <summary>Sets <paramref name="name"/> to exactly <paramref name="value"/> (empty: absent); true if another value was there.</summary>
-    private static bool Ensure(IHeaderDictionary headers, string name, StringValues value)
-    {
-        var existing = headers[name];
-        if (StringValues.Equals(existing, value))
-        {
-            return false;
-        }
-
-        if (value.Count == 0)
-        {
-            headers.Remove(name);
-        }
-        else
-        {
-            headers[name] = value;
-        }
-
-        // Cleared (an exception handler, an endpoint that cleared its headers) is put back silently.
-        return existing.Count > 0;
-    }
+    /// <summary>Whether a header still holds exactly <paramref name="expected"/>: usually the very string written before the endpoint.</summary>
+    private static bool Same(StringValues existing, StringValues expected) =>
+        existing.Count == expected.Count
+        && (existing.Count == 0 || (existing.Count == 1 && (ReferenceEquals(existing[0], expected[0]) || string.Equals(existing[0], expected[0], StringComparison.Ordinal))));
 
     /// <summary>Logs, once per endpoint, that CorsKit replaced CORS headers another component wrote.</summary>
     private sealed class OverrideReports(ILogger logger)

@@ -22,7 +22,7 @@ namespace CorsKit.Hosting.Middleware;
 /// It decides nothing: every choice is read off the decision, with the policy's precomputed values.
 /// </summary>
 internal sealed class CorsResponseWriter(
-    RemoteAuthenticationCallbacks callbacks, PipelineCheck pipeline, bool explainDenials, string rootPath, ILogger logger)
+    RemoteAuthenticationCallbacks callbacks, PipelineCheck pipeline, ResponseCachingInPipeline responseCaching, bool explainDenials, string rootPath, ILogger logger)
 {
     private static readonly StringValues True = "true";
     private static readonly StringValues AnyOrigin = "*";
@@ -59,11 +59,13 @@ internal sealed class CorsResponseWriter(
         CorsHeadersAtStart? atStart;
         if (!decision.CorsEnforced)
         {
+            // Report-only writes no CORS header, and keeps none from being written: what stays is
+            // Vary, where the guard made the answer depend on the origin.
             atStart = decision.Vary != VaryTokens.None ? _atStart.VaryOnly : null;
         }
         else if (decision.OriginAllowed)
         {
-            WriteAllowed(response.Headers, policy, context.Request.Headers.Origin);
+            WriteAllowed(response.Headers, policy, decision.Origin);
             atStart = _atStart.AllowedBy(policies, policy);
         }
         else
@@ -148,7 +150,7 @@ internal sealed class CorsResponseWriter(
         }
 
         response.StatusCode = StatusCodes.Status204NoContent;
-        headers.AccessControlAllowOrigin = policy.Origins.AllowsAnyOrigin ? AnyOrigin : context.Request.Headers.Origin;
+        headers.AccessControlAllowOrigin = policy.Origins.AllowsAnyOrigin ? AnyOrigin : decision.Origin;
         if (policy.AllowCredentials)
         {
             headers.AccessControlAllowCredentials = True;
@@ -206,7 +208,7 @@ internal sealed class CorsResponseWriter(
 
         var method = decision.Kind == CorsRequestKind.Preflight ? HttpMethods.Options : context.Request.Method;
         return DevelopmentProblem.WriteAsync(
-            context.Response, policy, decision, context.Request.Headers.Origin, method, EndpointPolicies.DenialSettingOf(context.GetEndpoint(), policies, rootPath));
+            context.Response, policy, decision, decision.Origin, method, EndpointPolicies.DenialSettingOf(context.GetEndpoint(), policies, rootPath));
     }
 
     /// <summary>
@@ -218,7 +220,7 @@ internal sealed class CorsResponseWriter(
     /// and later serves them without CorsKit running, the decision is also put on the response
     /// before that first byte.
     /// </summary>
-    private static Task Continue(HttpContext context, CorsHeadersAtStart? atStart, RequestDelegate next)
+    private Task Continue(HttpContext context, CorsHeadersAtStart? atStart, RequestDelegate next)
     {
         if (atStart is null)
         {
@@ -226,7 +228,7 @@ internal sealed class CorsResponseWriter(
         }
 
         context.Response.OnStarting(atStart.OnResponseStarting, context);
-        return DecidedBeforeFirstByte.IsStoring(context) ? DecidedBeforeFirstByte.RunAsync(context, atStart, next) : next(context);
+        return responseCaching.Present && DecidedBeforeFirstByte.IsStoring(context) ? DecidedBeforeFirstByte.RunAsync(context, atStart, next) : next(context);
     }
 
     /// <summary>

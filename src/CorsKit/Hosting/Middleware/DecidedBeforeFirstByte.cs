@@ -12,38 +12,16 @@ namespace CorsKit.Hosting.Middleware;
 /// </summary>
 internal sealed class DecidedBeforeFirstByte(Stream inner, CorsHeadersAtStart decision, HttpContext context) : Stream
 {
-    /// <summary>
-    /// A type of response body seen without a response cache storing the response: the cache
-    /// replaces the body with a stream of its own while it stores one, so a request whose body is
-    /// of this type needs no feature lookup (one per request would cost as much as the rest of a
-    /// request without <c>Origin</c>).
-    /// </summary>
-    private static Type? _bodyWithoutCache;
-
     private bool _applied;
 
-    /// <summary>Whether a response cache that runs before CorsKit is storing this response (it caches only GET and HEAD).</summary>
+    /// <summary>
+    /// Whether a response cache that runs before CorsKit is storing this response (it caches only
+    /// GET and HEAD); asked only in apps whose pipeline has one (<see cref="ResponseCachingInPipeline"/>).
+    /// </summary>
     public static bool IsStoring(HttpContext context)
     {
         var method = context.Request.Method;
-        if (!HttpMethods.IsGet(method) && !HttpMethods.IsHead(method))
-        {
-            return false;
-        }
-
-        var bodyType = context.Response.Body.GetType();
-        if (bodyType == Volatile.Read(ref _bodyWithoutCache))
-        {
-            return false;
-        }
-
-        if (context.Features.Get<IResponseCachingFeature>() is not null)
-        {
-            return true;
-        }
-
-        Volatile.Write(ref _bodyWithoutCache, bodyType);
-        return false;
+        return (HttpMethods.IsGet(method) || HttpMethods.IsHead(method)) && context.Features.Get<IResponseCachingFeature>() is not null;
     }
 
     public static async Task RunAsync(HttpContext context, CorsHeadersAtStart decision, RequestDelegate next)
