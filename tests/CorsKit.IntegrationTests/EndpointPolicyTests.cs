@@ -205,7 +205,7 @@ public sealed class EndpointPolicyTests : IAsyncLifetime
             },
             useStrictCors: false);
 
-        app.Logs.GetSnapshot().Should().ContainSingle(r => r.Id.Id == 1004 && r.Level == LogLevel.Warning)
+        app.Logs.GetSnapshot().Should().ContainSingle(r => r.Id.Id == CorsKitEventIds.RunsBeforeRouting && r.Level == LogLevel.Warning)
             .Which.Message.Should().Contain("runs before app.UseRouting(): every endpoint gets the default policy");
         (await app.PolicyOfGet("/plain")).Should().Be("a");
     }
@@ -242,7 +242,7 @@ public sealed class EndpointPolicyTests : IAsyncLifetime
         app.Configuration.Set(withoutDefault);
 
         (await app.PolicyOfGet("/d")).Should().Be("a", "the last good policies stay");
-        app.Logs.GetSnapshot().Should().Contain(r => r.Id.Id == 1001 && r.Message.Contains("Cors:DefaultPolicy", StringComparison.Ordinal));
+        app.Logs.GetSnapshot().Should().Contain(r => r.Id.Id == CorsKitEventIds.ReloadRefused && r.Message.Contains("Cors:DefaultPolicy", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -255,6 +255,6 @@ public sealed class EndpointPolicyTests : IAsyncLifetime
         _app.Configuration.Set(withoutB);
 
         (await _app.PolicyOfGet("/strict-b")).Should().Be("b", "the last good policies stay");
-        _app.Logs.GetSnapshot().Should().Contain(r => r.Id.Id == 1001 && r.Message.Contains("Cors:Policies:b: is missing, but endpoint", StringComparison.Ordinal));
+        _app.Logs.GetSnapshot().Should().Contain(r => r.Id.Id == CorsKitEventIds.ReloadRefused && r.Message.Contains("Cors:Policies:b: is missing, but endpoint", StringComparison.Ordinal));
     }
 }

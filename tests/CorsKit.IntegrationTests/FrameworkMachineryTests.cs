@@ -78,7 +78,7 @@ public sealed class FrameworkMachineryTests
         VaryTokens(response).Should().Contain("Origin");
         requests.GetMeasurementSnapshot().Should().ContainSingle("a re-executed request is counted once")
             .Which.Tags["cors.result"].Should().Be("allowed");
-        app.Services.GetFakeLogCollector().GetSnapshot().Should().NotContain(r => r.Id.Id == 2009, "nothing was blocked");
+        app.Services.GetFakeLogCollector().GetSnapshot().Should().NotContain(r => r.Id.Id == CorsKitEventIds.CrossOriginRequestBlocked, "nothing was blocked");
     }
 
     [Fact]

@@ -231,7 +231,7 @@ public sealed class PipelineAssemblyTests
             ["Access-Control-Allow-Origin"] = "https://a.example",
             ["Access-Control-Allow-Credentials"] = "true",
         });
-        var logged = app.Services.GetFakeLogCollector().GetSnapshot().Where(r => r.Id.Id == 1008).ToList();
+        var logged = app.Services.GetFakeLogCollector().GetSnapshot().Where(r => r.Id.Id == CorsKitEventIds.FrameworkCorsUsed).ToList();
         logged.Should().ContainSingle().Which.Message.Should().Contain("Remove app.UseCors() and services.AddCors(...)");
         logged[0].Level.Should().Be(LogLevel.Error);
     }
@@ -257,7 +257,7 @@ public sealed class PipelineAssemblyTests
         await client.SendAsync(Request(HttpMethod.Get, "/data", ("Origin", "https://evil.example")));
 
         AccessControlHeaders(evil).Should().BeEmpty();
-        app.Services.GetFakeLogCollector().GetSnapshot().Where(r => r.Id.Id == 1010).Should().ContainSingle();
+        app.Services.GetFakeLogCollector().GetSnapshot().Where(r => r.Id.Id == CorsKitEventIds.CorsHeadersBeforeCorsKit).Should().ContainSingle();
     }
 
     [Fact]
@@ -273,7 +273,7 @@ public sealed class PipelineAssemblyTests
         var response = await app.GetTestClient().SendAsync(Request(HttpMethod.Get, "/data", ("Origin", "https://a.example")));
 
         response.StatusCode.Should().Be(HttpStatusCode.OK);
-        app.Services.GetFakeLogCollector().GetSnapshot().Should().NotContain(r => r.Id.Id == 1008 || r.Id.Id == 1010);
+        app.Services.GetFakeLogCollector().GetSnapshot().Should().NotContain(r => r.Id.Id == CorsKitEventIds.FrameworkCorsUsed || r.Id.Id == CorsKitEventIds.CorsHeadersBeforeCorsKit);
     }
 
     [Fact]
@@ -301,7 +301,7 @@ public sealed class PipelineAssemblyTests
 
         AccessControlHeaders(late).Should().Contain("Access-Control-Allow-Origin", "https://late.example");
         AccessControlHeaders(typo).Should().BeEmpty("an unknown policy name denies every origin");
-        var problems = logs.GetSnapshot().Where(r => r.Id.Id == 1009).Select(r => r.Message).ToList();
+        var problems = logs.GetSnapshot().Where(r => r.Id.Id == CorsKitEventIds.EndpointPolicyProblem).Select(r => r.Message).ToList();
         problems.Where(m => m.Contains("'/typo'", StringComparison.Ordinal)).Should().ContainSingle("each endpoint's problem is logged once, however often endpoints change");
         problems.Should().ContainSingle(m => m.Contains("'/typo-again'", StringComparison.Ordinal));
         problems.Should().AllSatisfy(m => m.Should().Contain("names the CORS policy 'lat', which does not exist"));
@@ -311,7 +311,7 @@ public sealed class PipelineAssemblyTests
         var afterReload = await client.SendAsync(Request(HttpMethod.Get, "/late", ("Origin", "https://late.example")));
 
         AccessControlHeaders(afterReload).Should().Contain("Access-Control-Allow-Origin", "https://late.example");
-        logs.GetSnapshot().Should().Contain(r => r.Id.Id == 1001 && r.Message.Contains("Cors:Policies:late", StringComparison.Ordinal) && r.Message.Contains("'/late'", StringComparison.Ordinal));
+        logs.GetSnapshot().Should().Contain(r => r.Id.Id == CorsKitEventIds.ReloadRefused && r.Message.Contains("Cors:Policies:late", StringComparison.Ordinal) && r.Message.Contains("'/late'", StringComparison.Ordinal));
     }
 
     private static WebApplication BuildWithAuthentication()

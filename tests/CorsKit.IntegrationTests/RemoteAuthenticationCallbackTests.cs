@@ -161,7 +161,7 @@ public sealed class RemoteAuthenticationCallbackTests : IAsyncLifetime
     [Fact]
     public void The_discovered_callback_paths_are_logged_at_startup()
     {
-        var log = _app.Services.GetFakeLogCollector().GetSnapshot().Should().ContainSingle(r => r.Id.Id == 1005).Subject;
+        var log = _app.Services.GetFakeLogCollector().GetSnapshot().Should().ContainSingle(r => r.Id.Id == CorsKitEventIds.RemoteAuthenticationCallbacks).Subject;
 
         log.Level.Should().Be(LogLevel.Information);
         log.Message.Should().Contain("oidc: /signin-oidc, /signout-callback-oidc, /signout-oidc")
@@ -185,7 +185,7 @@ public sealed class RemoteAuthenticationCallbackTests : IAsyncLifetime
             .WithBody("token=abc", "application/x-www-form-urlencoded"));
 
         response.StatusCode.Should().Be(HttpStatusCode.Forbidden, "a callback CorsKit could not discover stays guarded");
-        var warning = app.Services.GetFakeLogCollector().GetSnapshot().Should().ContainSingle(r => r.Id.Id == 1006).Subject;
+        var warning = app.Services.GetFakeLogCollector().GetSnapshot().Should().ContainSingle(r => r.Id.Id == CorsKitEventIds.RemoteAuthenticationCallbacksUnreadable).Subject;
         warning.Level.Should().Be(LogLevel.Warning);
         warning.Message.Should().Contain("'broken'");
         warning.Exception!.Message.Should().Be("no client id in this environment");

@@ -43,7 +43,7 @@ public sealed class RemoteAuthenticationFallThroughTests
         response.StatusCode.Should().Be(HttpStatusCode.Forbidden, "the handler did not consume it and the endpoint did not opt in");
         app.EndpointRuns.Should().BeEmpty();
         AccessControlHeaders(response).Should().BeEmpty();
-        app.Logs.Should().ContainSingle(r => r.Id.Id == 2010).Which.Message.Should().Contain("/signout-oidc");
+        app.Logs.Should().ContainSingle(r => r.Id.Id == CorsKitEventIds.CallbackNotConsumed).Which.Message.Should().Contain("/signout-oidc");
     }
 
     [Theory]

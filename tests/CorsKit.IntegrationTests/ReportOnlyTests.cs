@@ -62,10 +62,10 @@ public sealed class ReportOnlyTests(ITestOutputHelper output)
         runs.Should().Be(1, "only the write ran; no preflight reached the endpoint");
         var reports = Reports(app);
         reports.Should().HaveCount(4);
-        reports.Should().ContainSingle(r => r.Id.Id == 3001 && r.Message.Contains($"origin '{Evil}'", StringComparison.Ordinal) && r.Message.Contains("origin_not_allowed", StringComparison.Ordinal));
-        reports.Should().ContainSingle(r => r.Id.Id == 3001 && r.Message.Contains("header_not_allowed 'x-trace'", StringComparison.Ordinal));
-        reports.Should().ContainSingle(r => r.Id.Id == 3001 && r.Message.Contains("method_not_allowed 'DELETE'", StringComparison.Ordinal));
-        reports.Should().ContainSingle(r => r.Id.Id == 3002 && r.Message.Contains($"POST from origin '{Evil}'", StringComparison.Ordinal));
+        reports.Should().ContainSingle(r => r.Id.Id == CorsKitEventIds.ReportOnlyWouldDeny && r.Message.Contains($"origin '{Evil}'", StringComparison.Ordinal) && r.Message.Contains("origin_not_allowed", StringComparison.Ordinal));
+        reports.Should().ContainSingle(r => r.Id.Id == CorsKitEventIds.ReportOnlyWouldDeny && r.Message.Contains("header_not_allowed 'x-trace'", StringComparison.Ordinal));
+        reports.Should().ContainSingle(r => r.Id.Id == CorsKitEventIds.ReportOnlyWouldDeny && r.Message.Contains("method_not_allowed 'DELETE'", StringComparison.Ordinal));
+        reports.Should().ContainSingle(r => r.Id.Id == CorsKitEventIds.ReportOnlyWouldBlock && r.Message.Contains($"POST from origin '{Evil}'", StringComparison.Ordinal));
         var measurements = requests.GetMeasurementSnapshot();
         measurements.Should().HaveCount(5).And.OnlyContain(m => (string)m.Tags["cors.mode"]! == "report_only");
         measurements.Select(m => (string)m.Tags["cors.result"]!).Should().BeEquivalentTo(["allowed", "denied", "denied", "denied", "blocked"]);
@@ -86,7 +86,7 @@ public sealed class ReportOnlyTests(ITestOutputHelper output)
         reported.StatusCode.Should().Be(HttpStatusCode.OK);
         unguarded.StatusCode.Should().Be(HttpStatusCode.OK);
         runs.Should().Be(3);
-        Reports(reporting).Should().ContainSingle().Which.Id.Id.Should().Be(3002);
+        Reports(reporting).Should().ContainSingle().Which.Id.Id.Should().Be(CorsKitEventIds.ReportOnlyWouldBlock);
         Reports(off).Should().BeEmpty();
     }
 
@@ -144,7 +144,7 @@ public sealed class ReportOnlyTests(ITestOutputHelper output)
         preflight.StatusCode.Should().Be(HttpStatusCode.NoContent, "an empty answer that grants nothing");
         AccessControlHeaders(preflight).Should().BeEmpty();
         delete.StatusCode.Should().Be(HttpStatusCode.Forbidden, "the guard enforces");
-        app.Services.GetFakeLogCollector().GetSnapshot().Should().ContainSingle(r => r.Id.Id == 1008, "the framework's middleware is in the pipeline, even though it never evaluated a policy");
+        app.Services.GetFakeLogCollector().GetSnapshot().Should().ContainSingle(r => r.Id.Id == CorsKitEventIds.FrameworkCorsUsed, "the framework's middleware is in the pipeline, even though it never evaluated a policy");
     }
 
     [Fact]
@@ -207,7 +207,7 @@ public sealed class ReportOnlyTests(ITestOutputHelper output)
         }
 
         runs.Should().Be(2, "the two reads ran, no preflight did");
-        app.Services.GetFakeLogCollector().GetSnapshot().Should().ContainSingle(r => r.Id.Id == 1010);
+        app.Services.GetFakeLogCollector().GetSnapshot().Should().ContainSingle(r => r.Id.Id == CorsKitEventIds.CorsHeadersBeforeCorsKit);
     }
 
     [Fact]
@@ -257,8 +257,8 @@ public sealed class ReportOnlyTests(ITestOutputHelper output)
         await client.SendAsync(Request(HttpMethod.Get, "/data", ("Origin", Evil)));
 
         var reports = Reports(app);
-        reports.Count(r => r.Id.Id == 3001).Should().Be(11);
-        reports.Should().ContainSingle(r => r.Id.Id == 3003).Which.Message.Should().Contain("20 more would-deny reports for origin_not_allowed");
+        reports.Count(r => r.Id.Id == CorsKitEventIds.ReportOnlyWouldDeny).Should().Be(11);
+        reports.Should().ContainSingle(r => r.Id.Id == CorsKitEventIds.ReportOnlyReportsLeftOut).Which.Message.Should().Contain("20 more would-deny reports for origin_not_allowed");
         requests.GetMeasurementSnapshot().Should().HaveCount(31, "the counter has them all");
     }
 
@@ -331,8 +331,8 @@ public sealed class ReportOnlyTests(ITestOutputHelper output)
         reports.Should().Contain(r => r.Message.Contains("header_not_allowed 'x-trace-id'", StringComparison.Ordinal));
         reports.Should().Contain(r => r.Message.Contains("method_not_allowed 'DELETE'", StringComparison.Ordinal));
         reports.Should().Contain(r => r.Message.Contains($"OPTIONS from origin '{B}'", StringComparison.Ordinal));
-        reports.Should().Contain(r => r.Id.Id == 3002 && r.Message.Contains($"POST from origin '{Evil}'", StringComparison.Ordinal));
-        during.Services.GetFakeLogCollector().GetSnapshot().Should().ContainSingle(r => r.Id.Id == 1012);
+        reports.Should().Contain(r => r.Id.Id == CorsKitEventIds.ReportOnlyWouldBlock && r.Message.Contains($"POST from origin '{Evil}'", StringComparison.Ordinal));
+        during.Services.GetFakeLogCollector().GetSnapshot().Should().ContainSingle(r => r.Id.Id == CorsKitEventIds.FrameworkCorsNextToReportOnly);
     }
 
     private static async Task<string> Describe(HttpResponseMessage response)
@@ -344,7 +344,7 @@ public sealed class ReportOnlyTests(ITestOutputHelper output)
     }
 
     private static List<Microsoft.Extensions.Logging.Testing.FakeLogRecord> Reports(WebApplication app) =>
-        app.Services.GetFakeLogCollector().GetSnapshot().Where(r => r.Id.Id is >= 3001 and <= 3003).ToList();
+        app.Services.GetFakeLogCollector().GetSnapshot().Where(r => r.Id.Id is >= CorsKitEventIds.ReportOnlyWouldDeny and <= CorsKitEventIds.ReportOnlyReportsLeftOut).ToList();
 
     private static MetricCollector<long> Counter(WebApplication app) =>
         new(app.Services.GetRequiredService<IMeterFactory>(), "CorsKit", "corskit.requests");

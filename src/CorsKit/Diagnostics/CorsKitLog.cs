@@ -102,108 +102,108 @@ internal static partial class CorsKitLog
     /// <summary>One line per item, each on a new line and indented: the items of a multi-line message.</summary>
     private static string Bulleted(IEnumerable<object> items) => string.Concat(items.Select(e => $"{Environment.NewLine}  - {e}"));
 
-    [LoggerMessage(EventId = 1000, EventName = "PoliciesLoaded", Level = LogLevel.Information,
+    [LoggerMessage(EventId = CorsKitEventIds.PoliciesLoaded, EventName = nameof(CorsKitEventIds.PoliciesLoaded), Level = LogLevel.Information,
         Message = "CorsKit policies loaded: {PolicyNames}; default policy: {DefaultPolicy}. Effective origins: {Origins}.")]
     private static partial void PoliciesLoadedCore(ILogger logger, string policyNames, string defaultPolicy, string origins);
 
-    [LoggerMessage(EventId = 1001, EventName = "ReloadRefused", Level = LogLevel.Error,
+    [LoggerMessage(EventId = CorsKitEventIds.ReloadRefused, EventName = nameof(CorsKitEventIds.ReloadRefused), Level = LogLevel.Error,
         Message = "CorsKit refused the reloaded configuration; the previous policies stay in force. Errors:{Errors}")]
     private static partial void ReloadRefusedCore(ILogger logger, string errors);
 
-    [LoggerMessage(EventId = 1002, EventName = "ConfigurationWarning", Level = LogLevel.Warning,
+    [LoggerMessage(EventId = CorsKitEventIds.ConfigurationWarning, EventName = nameof(CorsKitEventIds.ConfigurationWarning), Level = LogLevel.Warning,
         Message = "CorsKit configuration warning: {Warning}")]
     public static partial void ConfigurationWarning(ILogger logger, object warning);
 
-    [LoggerMessage(EventId = 1003, EventName = "ApplyHeadersFailed", Level = LogLevel.Error,
+    [LoggerMessage(EventId = CorsKitEventIds.ApplyHeadersFailed, EventName = nameof(CorsKitEventIds.ApplyHeadersFailed), Level = LogLevel.Error,
         Message = "CorsKit could not add CORS headers to the response.")]
     public static partial void ApplyHeadersFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 1004, EventName = "RunsBeforeRouting", Level = LogLevel.Warning,
+    [LoggerMessage(EventId = CorsKitEventIds.RunsBeforeRouting, EventName = nameof(CorsKitEventIds.RunsBeforeRouting), Level = LogLevel.Warning,
         Message = "app.UseStrictCors() runs before app.UseRouting(): every endpoint gets the default policy. That is right only while no endpoint carries CORS metadata; call UseRouting() first.")]
     public static partial void RunsBeforeRouting(ILogger logger);
 
-    [LoggerMessage(EventId = 1005, EventName = "RemoteAuthenticationCallbacks", Level = LogLevel.Information,
+    [LoggerMessage(EventId = CorsKitEventIds.RemoteAuthenticationCallbacks, EventName = nameof(CorsKitEventIds.RemoteAuthenticationCallbacks), Level = LogLevel.Information,
         Message = "CorsKit lets cross-site form posts reach the callback paths of the remote authentication schemes, as AllowCrossOriginFormPosts does for endpoints: {Callbacks}.")]
     public static partial void RemoteAuthenticationCallbacks(ILogger logger, string callbacks);
 
-    [LoggerMessage(EventId = 1006, EventName = "RemoteAuthenticationCallbacksUnreadable", Level = LogLevel.Warning,
+    [LoggerMessage(EventId = CorsKitEventIds.RemoteAuthenticationCallbacksUnreadable, EventName = nameof(CorsKitEventIds.RemoteAuthenticationCallbacksUnreadable), Level = LogLevel.Warning,
         Message = "CorsKit could not read the callback paths of the authentication scheme '{Scheme}', so cross-site form posts to them stay blocked.")]
     public static partial void RemoteAuthenticationCallbacksUnreadable(ILogger logger, string scheme, Exception exception);
 
-    [LoggerMessage(EventId = 1007, EventName = "ConfigurationSectionIgnored", Level = LogLevel.Warning,
+    [LoggerMessage(EventId = CorsKitEventIds.ConfigurationSectionIgnored, EventName = nameof(CorsKitEventIds.ConfigurationSectionIgnored), Level = LogLevel.Warning,
         Message = "CorsKit uses the policies written in code (AddStrictCors(o => …)) and ignores the configuration section '{Section}'. "
             + "To use the section instead, call AddStrictCors() (or AddStrictCors(configuration) for another section) without the code; otherwise remove the section.")]
     public static partial void ConfigurationSectionIgnored(ILogger logger, string section);
 
-    [LoggerMessage(EventId = 1008, EventName = "FrameworkCorsUsed", Level = LogLevel.Error,
+    [LoggerMessage(EventId = CorsKitEventIds.FrameworkCorsUsed, EventName = nameof(CorsKitEventIds.FrameworkCorsUsed), Level = LogLevel.Error,
         Message = "The framework's CORS middleware (app.UseCors()) is in the pipeline next to CorsKit. Whichever runs first answers every preflight, so CorsKit keeps it from writing any CORS header "
             + "where CorsKit enforces: its preflights fail and its policies grant nothing. Remove app.UseCors() and services.AddCors(...), and move their policies to the Cors:Policies section. Logged once.")]
     public static partial void FrameworkCorsUsed(ILogger logger);
 
-    [LoggerMessage(EventId = 1012, EventName = "FrameworkCorsNextToReportOnly", Level = LogLevel.Information,
+    [LoggerMessage(EventId = CorsKitEventIds.FrameworkCorsNextToReportOnly, EventName = nameof(CorsKitEventIds.FrameworkCorsNextToReportOnly), Level = LogLevel.Information,
         Message = "The framework's CORS middleware answers next to CorsKit, which only reports (Mode: ReportOnly): the migration setup. Once the reports are clean, switch CorsKit to Enforce and remove app.UseCors() and services.AddCors(...).")]
     public static partial void FrameworkCorsNextToReportOnly(ILogger logger);
 
-    [LoggerMessage(EventId = 1013, EventName = "ConfigurationLayersUnseen", Level = LogLevel.Information,
+    [LoggerMessage(EventId = CorsKitEventIds.ConfigurationLayersUnseen, EventName = nameof(CorsKitEventIds.ConfigurationLayersUnseen), Level = LogLevel.Information,
         Message = "CorsKit binds '{Section}', which is not a section of the app's configuration, so it cannot see the configuration providers behind it. "
             + "A reload that loses one of their layers (a file deleted or no longer parsing, a store that reloads empty) is judged on what remains; only a reload that loses the whole section is refused. "
             + "To have such reloads refused, add those sources to the app's configuration (builder.Configuration) and bind a section of it.")]
     public static partial void ConfigurationLayersUnseen(ILogger logger, string section);
 
-    [LoggerMessage(EventId = 1009, EventName = "EndpointPolicyProblem", Level = LogLevel.Error,
+    [LoggerMessage(EventId = CorsKitEventIds.EndpointPolicyProblem, EventName = nameof(CorsKitEventIds.EndpointPolicyProblem), Level = LogLevel.Error,
         Message = "An endpoint added after startup has a CORS problem, and CorsKit denies it every cross-origin access until it is fixed: {Problem}")]
     public static partial void EndpointPolicyProblem(ILogger logger, string problem);
 
-    [LoggerMessage(EventId = 1010, EventName = "CorsHeadersBeforeCorsKit", Level = LogLevel.Error,
+    [LoggerMessage(EventId = CorsKitEventIds.CorsHeadersBeforeCorsKit, EventName = nameof(CorsKitEventIds.CorsHeadersBeforeCorsKit), Level = LogLevel.Error,
         Message = "Access-Control-* headers were already on the response to a request to '{Path}' when CorsKit ran: another CORS middleware runs before it. CorsKit removed them and applies its own policy; remove the other middleware. Logged once.")]
     public static partial void CorsHeadersBeforeCorsKit(ILogger logger, string path);
 
-    [LoggerMessage(EventId = 1016, EventName = "CorsHeadersOverridden", Level = LogLevel.Warning,
+    [LoggerMessage(EventId = CorsKitEventIds.CorsHeadersOverridden, EventName = nameof(CorsKitEventIds.CorsHeadersOverridden), Level = LogLevel.Warning,
         Message = "Access-Control-* headers that another component wrote (the endpoint, a filter, a cache or a proxied backend) were replaced by CorsKit's decision on a response of endpoint '{Endpoint}': "
             + "CorsKit owns these headers on every response it decides. Stop writing them there. Logged once per endpoint.")]
     public static partial void CorsHeadersOverridden(ILogger logger, string endpoint);
 
-    [LoggerMessage(EventId = 1011, EventName = "AccessChanged", Level = LogLevel.Information,
+    [LoggerMessage(EventId = CorsKitEventIds.AccessChanged, EventName = nameof(CorsKitEventIds.AccessChanged), Level = LogLevel.Information,
         Message = "CorsKit access {Verdict} {Occasion} ({Counts}).{Changes}")]
     private static partial void AccessChangedCore(ILogger logger, string verdict, string occasion, string counts, string changes);
 
-    [LoggerMessage(EventId = 2001, EventName = "OriginNotAllowed", Level = LogLevel.Debug, SkipEnabledCheck = true,
+    [LoggerMessage(EventId = CorsKitEventIds.OriginNotAllowed, EventName = nameof(CorsKitEventIds.OriginNotAllowed), Level = LogLevel.Debug, SkipEnabledCheck = true,
         Message = "{Kind} from origin '{Origin}' denied: policy '{Policy}' does not allow this origin.")]
     private static partial void OriginNotAllowed(ILogger logger, string kind, string origin, string policy);
 
-    [LoggerMessage(EventId = 2002, EventName = "OriginMalformed", Level = LogLevel.Debug, SkipEnabledCheck = true,
+    [LoggerMessage(EventId = CorsKitEventIds.OriginMalformed, EventName = nameof(CorsKitEventIds.OriginMalformed), Level = LogLevel.Debug, SkipEnabledCheck = true,
         Message = "{Kind} denied under policy '{Policy}': the Origin header '{Origin}' is not a browser-canonical origin, so no browser sent it.")]
     private static partial void OriginMalformed(ILogger logger, string kind, string origin, string policy);
 
-    [LoggerMessage(EventId = 2003, EventName = "SeveralOrigins", Level = LogLevel.Debug, SkipEnabledCheck = true,
+    [LoggerMessage(EventId = CorsKitEventIds.SeveralOrigins, EventName = nameof(CorsKitEventIds.SeveralOrigins), Level = LogLevel.Debug, SkipEnabledCheck = true,
         Message = "{Kind} denied under policy '{Policy}': it carries {Count} Origin headers; browsers send exactly one.")]
     private static partial void SeveralOrigins(ILogger logger, string kind, int count, string policy);
 
-    [LoggerMessage(EventId = 2004, EventName = "NullOrigin", Level = LogLevel.Debug, SkipEnabledCheck = true,
+    [LoggerMessage(EventId = CorsKitEventIds.NullOrigin, EventName = nameof(CorsKitEventIds.NullOrigin), Level = LogLevel.Debug, SkipEnabledCheck = true,
         Message = "{Kind} from the opaque origin 'null' denied under policy '{Policy}': null is never allowed (sandboxed iframes, file: pages and redirects send it).")]
     private static partial void NullOrigin(ILogger logger, string kind, string policy);
 
-    [LoggerMessage(EventId = 2005, EventName = "MethodNotAllowed", Level = LogLevel.Debug, SkipEnabledCheck = true,
+    [LoggerMessage(EventId = CorsKitEventIds.MethodNotAllowed, EventName = nameof(CorsKitEventIds.MethodNotAllowed), Level = LogLevel.Debug, SkipEnabledCheck = true,
         Message = "Preflight from origin '{Origin}' denied: policy '{Policy}' does not allow the method '{Method}'.")]
     private static partial void MethodNotAllowed(ILogger logger, string origin, string method, string policy);
 
-    [LoggerMessage(EventId = 2006, EventName = "HeaderNotAllowed", Level = LogLevel.Debug, SkipEnabledCheck = true,
+    [LoggerMessage(EventId = CorsKitEventIds.HeaderNotAllowed, EventName = nameof(CorsKitEventIds.HeaderNotAllowed), Level = LogLevel.Debug, SkipEnabledCheck = true,
         Message = "Preflight from origin '{Origin}' denied: policy '{Policy}' does not allow the request header '{Header}'.")]
     private static partial void HeaderNotAllowed(ILogger logger, string origin, string header, string policy);
 
-    [LoggerMessage(EventId = 2007, EventName = "CredentialsNotAllowed", Level = LogLevel.Debug, SkipEnabledCheck = true,
+    [LoggerMessage(EventId = CorsKitEventIds.CredentialsNotAllowed, EventName = nameof(CorsKitEventIds.CredentialsNotAllowed), Level = LogLevel.Debug, SkipEnabledCheck = true,
         Message = "{Kind} from origin '{Origin}' carries cookies, but policy '{Policy}' does not allow credentials: a credentialed fetch cannot read the response.")]
     private static partial void CredentialsNotAllowed(ILogger logger, string kind, string origin, string policy);
 
-    [LoggerMessage(EventId = 2008, EventName = "PrivateNetworkNotAllowed", Level = LogLevel.Debug, SkipEnabledCheck = true,
+    [LoggerMessage(EventId = CorsKitEventIds.PrivateNetworkNotAllowed, EventName = nameof(CorsKitEventIds.PrivateNetworkNotAllowed), Level = LogLevel.Debug, SkipEnabledCheck = true,
         Message = "Preflight from origin '{Origin}' denied: it asks for private network access, which policy '{Policy}' does not allow.")]
     private static partial void PrivateNetworkNotAllowed(ILogger logger, string origin, string policy);
 
-    [LoggerMessage(EventId = 2009, EventName = "CrossOriginRequestBlocked", Level = LogLevel.Debug, SkipEnabledCheck = true,
+    [LoggerMessage(EventId = CorsKitEventIds.CrossOriginRequestBlocked, EventName = nameof(CorsKitEventIds.CrossOriginRequestBlocked), Level = LogLevel.Debug, SkipEnabledCheck = true,
         Message = "Blocked a cross-origin {Method} from origin '{Origin}' under policy '{Policy}' before the endpoint ran ({Reason}).")]
     private static partial void CrossOriginRequestBlocked(ILogger logger, string method, string origin, string policy, string reason);
 
-    [LoggerMessage(EventId = 2010, EventName = "CallbackNotConsumed", Level = LogLevel.Debug,
+    [LoggerMessage(EventId = CorsKitEventIds.CallbackNotConsumed, EventName = nameof(CorsKitEventIds.CallbackNotConsumed), Level = LogLevel.Debug,
         Message = "Blocked a cross-site form post to the remote authentication callback path '{Path}': its handler did not consume it, and the endpoint routing selected there does not accept cross-origin form posts.")]
     public static partial void CallbackNotConsumed(ILogger logger, string path);
 }

@@ -68,15 +68,15 @@ internal sealed partial class ReportOnlyLog(ILogger logger, TimeProvider time)
         return false;
     }
 
-    [LoggerMessage(EventId = 3001, EventName = "ReportOnlyWouldDeny", Level = LogLevel.Information,
+    [LoggerMessage(EventId = CorsKitEventIds.ReportOnlyWouldDeny, EventName = nameof(CorsKitEventIds.ReportOnlyWouldDeny), Level = LogLevel.Information,
         Message = "Report-only: CorsKit would deny this {Kind} ({Method} from origin '{Origin}') under policy '{Policy}': {Reason}{Refused}. Nothing was changed.")]
     private static partial void WouldDenyCore(ILogger logger, string kind, string method, string origin, string policy, string reason, string refused);
 
-    [LoggerMessage(EventId = 3002, EventName = "ReportOnlyWouldBlock", Level = LogLevel.Information,
+    [LoggerMessage(EventId = CorsKitEventIds.ReportOnlyWouldBlock, EventName = nameof(CorsKitEventIds.ReportOnlyWouldBlock), Level = LogLevel.Information,
         Message = "Report-only: CorsKit's guard would block this {Method} from origin '{Origin}' under policy '{Policy}' before the endpoint ({Reason}). It ran.")]
     private static partial void WouldBlockCore(ILogger logger, string method, string origin, string policy, string reason);
 
-    [LoggerMessage(EventId = 3003, EventName = "ReportOnlyReportsLeftOut", Level = LogLevel.Information,
+    [LoggerMessage(EventId = CorsKitEventIds.ReportOnlyReportsLeftOut, EventName = nameof(CorsKitEventIds.ReportOnlyReportsLeftOut), Level = LogLevel.Information,
         Message = "Report-only: {Count} more would-{Action} reports for {Reason} were left out in the last minute (at most 10 a minute per reason are logged); the corskit.requests counter has them all.")]
     private static partial void ReportsLeftOut(ILogger logger, int count, string action, string reason);
 

@@ -27,7 +27,7 @@ public class CorsReasonDescriptorTests
         descriptor.Tag.Should().MatchRegex("^[a-z_]+$").And.NotBe("unknown");
         descriptor.Explain(facts).Should().NotBeNullOrWhiteSpace();
         descriptor.Fix(facts).Text.Should().NotBeNullOrWhiteSpace().And.NotBe(descriptor.Explain(facts));
-        LogEventOf(reason).Should().BeInRange(2001, 2009);
+        LogEventOf(reason).Should().BeInRange(CorsKitEventIds.OriginNotAllowed, CorsKitEventIds.CrossOriginRequestBlocked);
     }
 
     [Fact]
@@ -35,8 +35,8 @@ public class CorsReasonDescriptorTests
     {
         var denialEvents = AllReasons.Except(BlockOnly).Select(LogEventOf).ToList();
 
-        denialEvents.Should().OnlyHaveUniqueItems().And.NotContain(2009);
-        BlockOnly.Select(LogEventOf).Should().AllBeEquivalentTo(2009);
+        denialEvents.Should().OnlyHaveUniqueItems().And.NotContain(CorsKitEventIds.CrossOriginRequestBlocked);
+        BlockOnly.Select(LogEventOf).Should().AllBeEquivalentTo(CorsKitEventIds.CrossOriginRequestBlocked);
         AllReasons.Select(r => CorsReasonDescriptor.For(r).Tag).Should().OnlyHaveUniqueItems();
     }
 

@@ -17,14 +17,14 @@ public class AccessAuditLogTests
 
     private static string Lines(string first, params string[] changes) => first + string.Concat(changes.Select(c => $"{Environment.NewLine}  - {c}"));
 
-    private static List<FakeLogRecord> AccessChanges(CorsTestApp app) => app.Logs.GetSnapshot().Where(r => r.Id.Id == 1011).ToList();
+    private static List<FakeLogRecord> AccessChanges(CorsTestApp app) => app.Logs.GetSnapshot().Where(r => r.Id.Id == CorsKitEventIds.AccessChanged).ToList();
 
     [Fact]
     public async Task Startup_logs_each_policys_effective_origins_and_all_the_access_granted_as_widened()
     {
         await using var app = await CorsTestApp.StartAsync(Config(OriginA, "https://*.b.example.com"));
 
-        var loaded = app.Logs.GetSnapshot().Should().ContainSingle(r => r.Id.Id == 1000).Subject;
+        var loaded = app.Logs.GetSnapshot().Should().ContainSingle(r => r.Id.Id == CorsKitEventIds.PoliciesLoaded).Subject;
         loaded.Message.Should().Be("CorsKit policies loaded: web; default policy: web. Effective origins: web: https://a.example.com, https://*.b.example.com.");
         var audit = AccessChanges(app).Should().ContainSingle().Subject;
         audit.Id.Name.Should().Be("AccessChanged");
@@ -86,8 +86,8 @@ public class AccessAuditLogTests
         app.Configuration.Set(Config(OriginA));
         app.Configuration.Set(Config("null"));
 
-        app.Logs.GetSnapshot().Count(r => r.Id.Id == 1000).Should().Be(2, "the unchanged reload is loaded");
-        app.Logs.GetSnapshot().Should().ContainSingle(r => r.Id.Id == 1001, "the invalid one is refused");
+        app.Logs.GetSnapshot().Count(r => r.Id.Id == CorsKitEventIds.PoliciesLoaded).Should().Be(2, "the unchanged reload is loaded");
+        app.Logs.GetSnapshot().Should().ContainSingle(r => r.Id.Id == CorsKitEventIds.ReloadRefused, "the invalid one is refused");
         AccessChanges(app).Should().ContainSingle("only startup changed access");
     }
 
@@ -103,7 +103,7 @@ public class AccessAuditLogTests
             builder.Services.AddStrictCors();
         }, Config("http://localhost:5173", "https://staging.example.com"));
 
-        app.Logs.GetSnapshot().Should().ContainSingle(r => r.Id.Id == 1000).Which.Message
+        app.Logs.GetSnapshot().Should().ContainSingle(r => r.Id.Id == CorsKitEventIds.PoliciesLoaded).Which.Message
             .Should().Be("CorsKit policies loaded: web; default policy: web. Effective origins: web: https://app.example.com, https://staging.example.com.");
     }
 }

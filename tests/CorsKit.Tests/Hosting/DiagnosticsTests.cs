@@ -76,7 +76,7 @@ public sealed class DiagnosticsTests : IAsyncLifetime
             }
         });
 
-        var record = _app.Logs.GetSnapshot().Should().ContainSingle(r => r.Id.Id >= 2000).Subject;
+        var record = _app.Logs.GetSnapshot().Should().ContainSingle(r => r.Id.Id >= CorsKitEventIds.OriginNotAllowed).Subject;
         record.Id.Id.Should().Be(eventId);
         record.Level.Should().Be(LogLevel.Debug);
         record.Message.Should().Contain(message);
@@ -92,7 +92,7 @@ public sealed class DiagnosticsTests : IAsyncLifetime
             c.Request.Headers.Origin = "https://evil.example\r\nFake: log line" + new string('x', 500);
         });
 
-        var blocked = _app.Logs.GetSnapshot().Should().ContainSingle(r => r.Id.Id == 2009).Subject.Message;
+        var blocked = _app.Logs.GetSnapshot().Should().ContainSingle(r => r.Id.Id == CorsKitEventIds.CrossOriginRequestBlocked).Subject.Message;
         blocked.Should().Contain(@"https://evil.example\u000d\u000aFake: log line").And.Contain("…(+436 chars)").And.NotContain("\n");
     }
 

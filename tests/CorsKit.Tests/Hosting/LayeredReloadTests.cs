@@ -133,7 +133,7 @@ public class LayeredReloadTests
         store.LoseConnection();
 
         await app.AssertProductionPoliciesAsync();
-        var refusal = app.Logs.GetSnapshot().Should().ContainSingle(r => IsCorsKit(r, 1001), "the store's reload is handled synchronously").Subject;
+        var refusal = app.Logs.GetSnapshot().Should().ContainSingle(r => IsCorsKit(r, CorsKitEventIds.ReloadRefused), "the store's reload is handled synchronously").Subject;
         refusal.Level.Should().Be(LogLevel.Error);
         refusal.Message.Should().Contain("Cors: was supplied in part by the configuration provider 'RemoteStore', which now supplies nothing under it")
             .And.Contain("or restart the app to run without it.");
@@ -157,7 +157,7 @@ public class LayeredReloadTests
 
         await using var app = await FilesApp.StartAsync(builder, directory: null);
 
-        var notice = app.Logs.GetSnapshot().Should().ContainSingle(r => IsCorsKit(r, 1013)).Subject;
+        var notice = app.Logs.GetSnapshot().Should().ContainSingle(r => IsCorsKit(r, CorsKitEventIds.ConfigurationLayersUnseen)).Subject;
         notice.Level.Should().Be(LogLevel.Information);
         notice.Message.Should().Contain("binds 'Cors', which is not a section of the app's configuration");
 
@@ -166,7 +166,7 @@ public class LayeredReloadTests
         (await app.AllowOriginFor(Development)).Should().Be(Development);
 
         files.Set("{}");
-        app.Logs.GetSnapshot().Should().ContainSingle(r => IsCorsKit(r, 1001)).Which.Message.Should().Contain("Cors:Policies: is gone");
+        app.Logs.GetSnapshot().Should().ContainSingle(r => IsCorsKit(r, CorsKitEventIds.ReloadRefused)).Which.Message.Should().Contain("Cors:Policies: is gone");
         (await app.AllowOriginFor(Development)).Should().Be(Development);
     }
 
@@ -209,17 +209,17 @@ public class LayeredReloadTests
 
         public FakeLogCollector Logs => _app.Services.GetFakeLogCollector();
 
-        public int Refusals => Logs.GetSnapshot().Count(r => IsCorsKit(r, 1001));
+        public int Refusals => Logs.GetSnapshot().Count(r => IsCorsKit(r, CorsKitEventIds.ReloadRefused));
 
         /// <summary>Reloads decided since startup: taken (1000, beyond the startup one) or refused (1001).</summary>
-        public int Decisions => Logs.GetSnapshot().Count(r => IsCorsKit(r, 1000) || IsCorsKit(r, 1001)) - 1;
+        public int Decisions => Logs.GetSnapshot().Count(r => IsCorsKit(r, CorsKitEventIds.PoliciesLoaded) || IsCorsKit(r, CorsKitEventIds.ReloadRefused)) - 1;
 
         /// <summary>The last refused reload's event, at Error.</summary>
         public FakeLogRecord LastRefusal
         {
             get
             {
-                var refusal = Logs.GetSnapshot().LastOrDefault(r => IsCorsKit(r, 1001));
+                var refusal = Logs.GetSnapshot().LastOrDefault(r => IsCorsKit(r, CorsKitEventIds.ReloadRefused));
                 refusal.Should().NotBeNull("the reload must be refused (EventId 1001)");
                 refusal!.Level.Should().Be(LogLevel.Error);
                 return refusal;
@@ -227,7 +227,7 @@ public class LayeredReloadTests
         }
 
         /// <summary>Audit events (1011) of reloads that widened access; the one at startup compares with nothing and is not counted.</summary>
-        public int Widenings => Logs.GetSnapshot().Count(r => IsCorsKit(r, 1011) && r.Message.Contains("by the reloaded configuration", StringComparison.Ordinal));
+        public int Widenings => Logs.GetSnapshot().Count(r => IsCorsKit(r, CorsKitEventIds.AccessChanged) && r.Message.Contains("by the reloaded configuration", StringComparison.Ordinal));
 
         /// <summary>Writes appsettings.json and appsettings.Production.json to a new folder and starts the host's default configuration on it.</summary>
         public static async Task<FilesApp> StartAsync(string baseJson, string productionJson)

@@ -116,7 +116,7 @@ public class PolicyVariantsTests
         AccessControlHeaders(withCookie).Should().BeEmpty();
         VaryTokens(withCookie).Should().Equal("Origin");
         read.StatusCode.Should().Be(HttpStatusCode.OK, "a safe request is never blocked; the browser hides a credentialed answer without Allow-Credentials");
-        app.Logs.GetSnapshot().Should().ContainSingle(r => r.Id.Id == 2009).Which.Message.Should()
+        app.Logs.GetSnapshot().Should().ContainSingle(r => r.Id.Id == CorsKitEventIds.CrossOriginRequestBlocked).Which.Message.Should()
             .Be("Blocked a cross-origin POST from origin 'https://partner.example' under policy 'partners' before the endpoint ran (credentials_not_allowed).");
         app.HitCount("PUT").Should().Be(1);
         app.HitCount("POST").Should().Be(0);

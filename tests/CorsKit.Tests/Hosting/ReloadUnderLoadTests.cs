@@ -126,8 +126,8 @@ public class ReloadUnderLoadTests
         requests.Should().BeGreaterThan(1_000, "the reloads must happen under load");
         mismatches.Should().BeEmpty("every response must be one complete policy's answer");
         var logs = app.Logs.GetSnapshot();
-        logs.Count(r => r.Id.Id == 1001 && r.Level == LogLevel.Error).Should().Be(refusedReloads);
-        logs.Count(r => r.Id.Id == 1000).Should().Be(validReloads + 1, "the startup load and every valid reload are logged");
-        logs.Should().NotContain(r => r.Id.Id == 1003, "adding headers never failed");
+        logs.Count(r => r.Id.Id == CorsKitEventIds.ReloadRefused && r.Level == LogLevel.Error).Should().Be(refusedReloads);
+        logs.Count(r => r.Id.Id == CorsKitEventIds.PoliciesLoaded).Should().Be(validReloads + 1, "the startup load and every valid reload are logged");
+        logs.Should().NotContain(r => r.Id.Id == CorsKitEventIds.ApplyHeadersFailed, "adding headers never failed");
     }
 }

@@ -68,7 +68,7 @@ public class StartupAndReloadTests
 
         (await AllowOriginFor(app, OriginA)).Should().Be(OriginA, "the policies written in code are in force");
         (await AllowOriginFor(app, OriginB)).Should().BeNull("the section is ignored");
-        var warning = app.Logs.GetSnapshot().Should().ContainSingle(r => r.Id.Id == 1007).Subject;
+        var warning = app.Logs.GetSnapshot().Should().ContainSingle(r => r.Id.Id == CorsKitEventIds.ConfigurationSectionIgnored).Subject;
         warning.Id.Name.Should().Be("ConfigurationSectionIgnored");
         warning.Level.Should().Be(LogLevel.Warning);
         warning.Message.Should().Be("CorsKit uses the policies written in code (AddStrictCors(o => …)) and ignores the configuration section 'Cors'. "
@@ -90,7 +90,7 @@ public class StartupAndReloadTests
             builder.Services.AddStrictCors(o => o.AddDefaultPolicy("web", p => p.WithOrigins(OriginA)));
         }, json);
 
-        app.Logs.GetSnapshot().Should().NotContain(r => r.Id.Id == 1007);
+        app.Logs.GetSnapshot().Should().NotContain(r => r.Id.Id == CorsKitEventIds.ConfigurationSectionIgnored);
     }
 
     [Fact]
@@ -130,7 +130,7 @@ public class StartupAndReloadTests
         (await AllowOriginFor(app, OriginA)).Should().Be(OriginA);
         (await AllowOriginFor(app, OriginB)).Should().BeNull();
         var error = app.Logs.GetSnapshot().Should().ContainSingle(r => r.Level == LogLevel.Error).Subject;
-        error.Id.Id.Should().Be(1001);
+        error.Id.Id.Should().Be(CorsKitEventIds.ReloadRefused);
         error.Message.Should().Contain("refused the reloaded configuration; the previous policies stay in force").And.Contain(expectedError);
 
         app.Configuration.Set(Config(OriginB));
@@ -149,7 +149,7 @@ public class StartupAndReloadTests
 
         (await AllowOriginFor(app, OriginA)).Should().Be(OriginA, "a missing section is a deployment slip, not a decision");
         var error = app.Logs.GetSnapshot().Should().ContainSingle(r => r.Level == LogLevel.Error).Subject;
-        error.Id.Id.Should().Be(1001);
+        error.Id.Id.Should().Be(CorsKitEventIds.ReloadRefused);
         error.Message.Should().Contain("Cors:Policies: is gone").And.Contain("\"Policies\": {}");
     }
 
@@ -172,7 +172,7 @@ public class StartupAndReloadTests
             var logs = app.Services.GetFakeLogCollector();
 
             File.Delete(file);
-            var refused = await WaitUntil(() => logs.GetSnapshot().Any(r => r.Id.Id == 1001), TimeSpan.FromSeconds(20));
+            var refused = await WaitUntil(() => logs.GetSnapshot().Any(r => r.Id.Id == CorsKitEventIds.ReloadRefused), TimeSpan.FromSeconds(20));
 
             refused.Should().BeTrue("deleting the file must be noticed and refused");
             var response = await client.SendAsync(Request(HttpMethod.Get, "/", ("Origin", OriginA)));
