@@ -9,7 +9,7 @@ using Microsoft.Extensions.Primitives;
 
 namespace CorsKit.Fuzz;
 
-/// <summary>Runs mutated inputs through the parser, the matcher, the preflight checks and the middleware.</summary>
+/// <summary>Runs mutated inputs through the parser, the matcher, the preflight checks, the whole decision and the middleware.</summary>
 internal sealed class Fuzzer
 {
     private static readonly string[] Exact = ["https://example.com", "http://localhost:3000", "http://[::1]:3000", "chrome-extension://abcdefghijklmnopabcdefghijklmnop"];
@@ -24,6 +24,7 @@ internal sealed class Fuzzer
     private readonly NameSet _headersWithWildcard;
     private readonly CompiledPolicy _methodsPolicy;
     private readonly CompiledPolicy _wildcardMethodsPolicy;
+    private readonly CompiledPolicy _guarded;
     private readonly RequestDelegate _app;
     private readonly ReusableHttpContext _http;
     private readonly List<string> _findings = [];
@@ -38,6 +39,8 @@ internal sealed class Fuzzer
         _headersWithWildcard = new NameSet(ListedHeaders, containsWildcard: true, StringComparer.OrdinalIgnoreCase);
         _methodsPolicy = Policy(wildcard: false);
         _wildcardMethodsPolicy = Policy(wildcard: true);
+        _guarded = new CompiledPolicy(
+            "guarded", _listed, NameSet.Empty, NameSet.Empty, [], allowCredentials: true, maxAgeSeconds: null, allowPrivateNetwork: false, allowInsecureOrigins: false);
 
         var services = new ServiceCollection().AddLogging().AddStrictCors(o => o.AddDefaultPolicy("web", p => p
             .WithOrigins([.. Exact, .. Patterns.Select(x => $"{x.Scheme}://*.{x.Domain}{(x.Port < 0 ? "" : $":{x.Port}")}")])
@@ -58,11 +61,12 @@ internal sealed class Fuzzer
         {
             try
             {
-                switch (i % 4)
+                switch (i % 5)
                 {
                     case 0: Origin(); break;
                     case 1: RequestHeaders(); break;
                     case 2: RequestMethod(); break;
+                    case 3: Decision(); break;
                     default: ThroughTheMiddleware(); break;
                 }
             }
@@ -96,6 +100,36 @@ internal sealed class Fuzzer
         var request = new PreflightRequest("https://example.com", method, default, default);
         Check("method", CorsEngine.EvaluatePreflight(_methodsPolicy, request).IsAllowed, ReferenceModel.MethodAllowed(method, ListedMethods, false), method);
         Check("method with *", CorsEngine.EvaluatePreflight(_wildcardMethodsPolicy, request).IsAllowed, ReferenceModel.MethodAllowed(method, ListedMethods, true), method);
+    }
+
+    /// <summary>
+    /// The engine's whole decision on a request that is not a preflight, with a mutated Origin,
+    /// method, Fetch Metadata and content type, against the reference model's CSRF guard: whether
+    /// it is blocked, and whether it passes only for an authentication callback's handler.
+    /// </summary>
+    private void Decision()
+    {
+        var origin = _random.Next(4) == 0 ? null : MutatedOrigin();
+        var method = Mutate(HostileInputs.Methods);
+        string? site = _random.Next(3) == 0 ? null : Mutate(["same-origin", "none", "same-site", "cross-site"]);
+        string? contentType = _random.Next(3) == 0 ? null : Mutate(["text/plain", "application/json", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"]);
+        var cookies = _random.Next(2) == 0;
+        var upgrade = _random.Next(8) == 0;
+        string[]? endpointMethods = _random.Next(3) switch { 0 => null, 1 => ["GET"], _ => ["POST", "PUT"] };
+        var formPosts = _random.Next(3);
+        var facts = new RequestFacts(
+            method, contentType is not null, endpointMethods, origin is null ? default : origin, site is null ? default : site, "https", "example.com",
+            contentType is null ? default : contentType, cookies, upgrade, (FormPostExemption)formPosts);
+
+        var decision = CorsEngine.Decide(_guarded, ref facts);
+
+        var allowed = origin is not null && ReferenceModel.Allows(Exact, Patterns, false, 512, origin);
+        var (blocked, callbackOnly) = ReferenceModel.Guard(
+            guardOn: true, allowed, allowCredentials: true, method, origin, site, contentType, cookies, upgrade, endpointMethods,
+            formPosts switch { 1 => "endpoint", 2 => "callback", _ => "none" }, "https", "example.com");
+        var input = $"{method} Origin={origin ?? "-"} Sec-Fetch-Site={site ?? "-"} Content-Type={contentType ?? "-"} cookies={cookies} upgrade={upgrade}";
+        Check("decision: not blocked", decision.Result != CorsResult.Blocked, !blocked, input);
+        Check("decision: callback only", decision.RunsOnlyAsCallback, callbackOnly, input);
     }
 
     /// <summary>

@@ -44,6 +44,37 @@ public sealed class ArchitectureTests
         violations.Distinct().Should().BeEmpty("a layer may only use the layers before it: " + string.Join(" <- ", Layers.Select(l => string.Join("/", l))));
     }
 
+    /// <summary>
+    /// The engine decides from request facts and a compiled policy, never from a request: no
+    /// type of the ASP.NET Core request model (<c>HttpContext</c>, <c>HttpRequest</c>,
+    /// <c>HttpResponse</c>, header dictionaries, features, endpoints) appears in its signatures or
+    /// method bodies, so unit tests, properties and the fuzzer reach every rule it holds.
+    /// </summary>
+    [Fact]
+    public void The_engine_never_sees_an_HttpContext()
+    {
+        var engine = Library.GetTypes().Where(t => LayerOf(t) == Array.FindIndex(Layers, l => l.Contains("CorsKit.Engine")));
+
+        var violations =
+            from type in engine
+            from used in References(type)
+            where used.Namespace is { } ns && (ns == "Microsoft.AspNetCore.Http" || ns.StartsWith("Microsoft.AspNetCore.Http.", StringComparison.Ordinal)
+                || ns == "Microsoft.AspNetCore.Routing" || ns.StartsWith("Microsoft.AspNetCore.Builder", StringComparison.Ordinal))
+            select $"{type.FullName} uses {used.FullName}";
+
+        engine.Should().Contain(typeof(CorsEngine));
+        violations.Distinct().Should().BeEmpty("the engine decides from request facts (IRequestFacts) and a compiled policy alone");
+    }
+
+    [Fact]
+    public void The_rule_against_the_request_model_sees_a_use_of_it()
+    {
+        // The writer applies decisions to the response: it is where the request model belongs.
+        var writer = Library.GetType("CorsKit.Hosting.Middleware.CorsResponseWriter")!;
+
+        References(writer).Should().Contain(t => t.FullName == "Microsoft.AspNetCore.Http.HttpContext");
+    }
+
     [Fact]
     public void Every_namespace_of_the_library_is_in_a_layer()
     {

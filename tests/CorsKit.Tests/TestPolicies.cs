@@ -17,7 +17,7 @@ internal static class TestPolicies
 
     /// <summary>Validated on the embedded Public Suffix List's own date, so that its age never adds a warning.</summary>
     public static CompilationResult Validate(StrictCorsOptions options) =>
-        CorsPolicyCompiler.Compile(options, "Cors", today: CorsKit.Origins.PublicSuffixListSnapshot.Current.Date);
+        PolicySetCompiler.Compile(options, "Cors", today: CorsKit.Origins.PublicSuffixListSnapshot.Current.Date);
 
     /// <summary>A credentialed policy like the README's "web" example.</summary>
     public static CompiledPolicy Web() => Compile(p => p

@@ -119,6 +119,85 @@ public static class ReferenceModel
             listed.Contains(name, StringComparer.OrdinalIgnoreCase)
             || (wildcard && IsToken(name) && !name.Equals("Authorization", StringComparison.OrdinalIgnoreCase)));
 
+    /// <summary>
+    /// What the CSRF guard does with a request that is not a preflight, restated from README's
+    /// "What CorsKit answers" and "The CSRF guard": whether it is blocked, and whether it passes
+    /// only for a remote authentication callback's handler. <paramref name="originAllowed"/> is
+    /// the policy's verdict on the origin; null <paramref name="origin"/>, <paramref name="secFetchSite"/>,
+    /// <paramref name="contentType"/> and <paramref name="endpointMethods"/> mean the header (or the
+    /// method metadata) is absent. <paramref name="formPosts"/>: "endpoint", "callback" or "none".
+    /// </summary>
+    public static (bool Blocked, bool CallbackOnly) Guard(
+        bool guardOn, bool originAllowed, bool allowCredentials, string method, string? origin, string? secFetchSite, string? contentType,
+        bool hasCookies, bool isUpgrade, string[]? endpointMethods, string formPosts, string scheme, string host)
+    {
+        var safe = method is "GET" or "HEAD" or "OPTIONS";
+        var anyMethod = endpointMethods is null || endpointMethods.Length == 0;
+        var acceptsIt = anyMethod || endpointMethods!.Any(m => string.Equals(m, method, StringComparison.OrdinalIgnoreCase));
+        var acceptsAWrite = anyMethod || endpointMethods!.Any(m => !new[] { "GET", "HEAD", "OPTIONS" }.Contains(m.ToUpperInvariant()));
+        bool judged;
+        if (!guardOn)
+        {
+            judged = false;
+        }
+        else if (origin is null || (originAllowed && allowCredentials))
+        {
+            // Without Origin, or from an origin the policy trusts with credentials, only the method counts.
+            judged = !safe;
+        }
+        else
+        {
+            judged = !safe || !acceptsIt || isUpgrade || (contentType is not null && acceptsAWrite);
+        }
+
+        if (!judged)
+        {
+            return (false, false);
+        }
+
+        var sameOrigin = secFetchSite is not null
+            ? secFetchSite is "same-origin" or "none"
+            : origin is not null && IsCanonicalOrigin(origin) && SameOrigin(origin, scheme, host);
+        if (origin is null)
+        {
+            if (secFetchSite is null || sameOrigin)
+            {
+                return (false, false);
+            }
+        }
+        else if (originAllowed && (allowCredentials || !hasCookies))
+        {
+            return (false, false);
+        }
+
+        if (sameOrigin)
+        {
+            return (false, false);
+        }
+
+        var mediaType = contentType?.Split(';')[0].Trim().ToLowerInvariant();
+        var formPost = method == "POST" && mediaType is "application/x-www-form-urlencoded" or "multipart/form-data";
+        return formPosts switch
+        {
+            "endpoint" when formPost => (false, false),
+            "callback" when formPost => (false, true),
+            _ => (true, false),
+        };
+    }
+
+    /// <summary>An origin equal to the request's own scheme, host and port (default ports filled in, host names without case).</summary>
+    private static bool SameOrigin(string origin, string scheme, string host)
+    {
+        if (!Uri.TryCreate(origin, UriKind.Absolute, out var page) || !Uri.TryCreate($"{scheme}://{host}", UriKind.Absolute, out var own))
+        {
+            return false;
+        }
+
+        return string.Equals(page.Scheme, own.Scheme, StringComparison.OrdinalIgnoreCase)
+            && string.Equals(page.IdnHost, own.IdnHost, StringComparison.OrdinalIgnoreCase)
+            && page.Port == own.Port;
+    }
+
     /// <summary>Whether a preflight's requested method is allowed: safelisted, listed (exactly), or covered by <c>*</c>.</summary>
     public static bool MethodAllowed(string method, IReadOnlyCollection<string> listed, bool wildcard) =>
         method is "GET" or "HEAD" or "POST"

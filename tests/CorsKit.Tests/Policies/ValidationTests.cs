@@ -138,7 +138,7 @@ public class ValidationTests
         var listDate = CorsKit.Origins.PublicSuffixListSnapshot.Current.Date;
         var options = new StrictCorsOptions().AddDefaultPolicy("test", p => p.WithOrigins("https://*.example.com"));
 
-        var warnings = CorsPolicyCompiler.Compile(options, "Cors", today: listDate.AddDays(age)).Issues.Warnings.ToList();
+        var warnings = PolicySetCompiler.Compile(options, "Cors", today: listDate.AddDays(age)).Issues.Warnings.ToList();
 
         if (warned)
         {

@@ -73,7 +73,7 @@ internal static class ConfigurationLoader
         }
 
         ReportPoliciesLostInBinding(sections, options, issues);
-        var result = CorsPolicyCompiler.Compile(options, rootPath, issues, today);
+        var result = PolicySetCompiler.Compile(options, rootPath, issues, today);
         foreach (var (name, endpoint) in inUse.Named)
         {
             if (!options.Policies.ContainsKey(name))

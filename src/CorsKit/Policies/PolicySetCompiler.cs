@@ -7,7 +7,7 @@ internal sealed record CompilationResult(CompiledPolicySet? Policies, Configurat
 }
 
 /// <summary>Validates every policy of a <see cref="StrictCorsOptions"/> and compiles them into a <see cref="CompiledPolicySet"/>.</summary>
-internal static class CorsPolicyCompiler
+internal static class PolicySetCompiler
 {
     /// <summary>
     /// Validates and compiles <paramref name="options"/>; <paramref name="today"/> (the system
@@ -41,7 +41,7 @@ internal static class CorsPolicyCompiler
             {
                 issues.Error(path, "the policy is empty: give it at least \"Origins\".");
             }
-            else if (PolicyValidator.Validate(name, policyOptions, path, options.MaxOriginLength, issues, options.Mode, policies.Count) is { } policy)
+            else if (PolicyCompiler.Compile(name, policyOptions, path, options.MaxOriginLength, issues, options.Mode, policies.Count) is { } policy)
             {
                 policies.Add(policy);
             }

@@ -3,12 +3,13 @@ using CorsKit.Origins;
 namespace CorsKit.Policies;
 
 /// <summary>Validates one policy and compiles it when it has no error.</summary>
-internal static class PolicyValidator
+internal static class PolicyCompiler
 {
     /// <summary>The longest preflight cache each browser honours, in seconds; longer values are cut.</summary>
     private static readonly (string Browser, int CapSeconds)[] MaxAgeCaps = [("Safari", 600), ("Chromium", 7200), ("Firefox", 86400)];
 
-    public static CompiledPolicy? Validate(string name, StrictCorsPolicyOptions policy, string path, int maxOriginLength, ConfigurationIssues issues, StrictCorsMode sectionMode = StrictCorsMode.Enforce, int index = -1)
+    /// <summary>Validates <paramref name="policy"/> (errors and warnings into <paramref name="issues"/>) and compiles it, or returns null when it has an error.</summary>
+    public static CompiledPolicy? Compile(string name, StrictCorsPolicyOptions policy, string path, int maxOriginLength, ConfigurationIssues issues, StrictCorsMode sectionMode = StrictCorsMode.Enforce, int index = -1)
     {
         var errorsBefore = issues.ErrorCount;
         var origins = OriginsValidator.Validate(policy, path, maxOriginLength, issues);
