@@ -87,6 +87,7 @@ internal static class CrossOriginGuard
         }
 
         var site = request.SecFetchSite;
+        var policyDecision = decision;
         if (decision.Kind == CorsRequestKind.NotCors)
         {
             // Browsers send Origin with every unsafe request; without it, only Fetch Metadata can
@@ -110,7 +111,9 @@ internal static class CrossOriginGuard
 
         if (IsSameOrigin(site, ref request))
         {
-            return decision;
+            // A same-origin request is no CORS request, whatever the policy says of its origin:
+            // it runs, and is counted and logged as what it is.
+            return policyDecision.IsAllowed ? policyDecision : CorsDecision.NotCors with { Origin = policyDecision.Origin };
         }
 
         return request.FormPosts switch

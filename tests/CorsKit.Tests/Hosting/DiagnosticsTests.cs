@@ -119,4 +119,24 @@ public sealed class DiagnosticsTests : IAsyncLifetime
             "1 not_cors allowed web none");
         _requests.GetMeasurementSnapshot().Should().OnlyContain(m => m.Tags.Count == 5 && (string)m.Tags["cors.mode"]! == "enforce", "no tag beyond kind, result, policy, reason and mode");
     }
+
+    /// <summary>
+    /// A same-origin write (the page posts to its own API; browsers send Origin with it) is no
+    /// CORS request: it runs, and logs and the counter say so, never "denied".
+    /// </summary>
+    [Theory]
+    [InlineData("Origin equal to the request's own", null)]
+    [InlineData("Fetch Metadata", "same-origin")]
+    public async Task A_same_origin_write_that_runs_is_counted_and_logged_as_no_CORS_request(string _, string? secFetchSite)
+    {
+        (string, string)[] headers = secFetchSite is null ? [("Origin", "http://localhost")] : [("Origin", "http://localhost"), ("Sec-Fetch-Site", secFetchSite)];
+
+        var response = await _app.Client.SendAsync(Request(HttpMethod.Post, CorsTestApp.Resource, headers).WithBody("x", "text/plain"));
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        AccessControlHeaders(response).Should().BeEmpty();
+        _requests.GetMeasurementSnapshot().Select(m => $"{m.Tags["cors.kind"]} {m.Tags["cors.result"]} {m.Tags["cors.reason"]}")
+            .Should().Equal("not_cors allowed none");
+        _app.Logs.GetSnapshot().Should().NotContain(r => r.Id.Id >= CorsKitEventIds.OriginNotAllowed && r.Id.Id <= CorsKitEventIds.CallbackNotConsumed);
+    }
 }
