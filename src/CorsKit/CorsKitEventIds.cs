@@ -49,6 +49,9 @@ public static class CorsKitEventIds
     /// <summary>A bound configuration section whose configuration sources CorsKit cannot see (Information).</summary>
     public const int ConfigurationLayersUnseen = 1013;
 
+    /// <summary>The startup inventory of exemptions: endpoints that accept cross-origin form posts, authentication callbacks, endpoints that disable CORS or leave their CORS headers to themselves (Information).</summary>
+    public const int EndpointInventory = 1014;
+
     /// <summary>Access-Control-* headers another component wrote were replaced by CorsKit's decision, once per endpoint (Warning).</summary>
     public const int CorsHeadersOverridden = 1016;
 

@@ -58,17 +58,21 @@ public static class StrictCorsApplicationBuilderExtensions
             }
 
             StartupEndpointCheck.Run(endpoints?.Endpoints ?? [], store, routingAfter, pipelineErrors, logger);
+            var callbacks = RemoteAuthenticationCallbacks.Discover(app.ApplicationServices, logger);
+            var inventory = new EndpointInventory();
+            inventory.Update(endpoints?.Endpoints ?? []);
+            inventory.Log(logger, callbacks.Paths);
             if (endpoints is not null)
             {
-                StartupEndpointCheck.Watch(endpoints, store, logger);
+                StartupEndpointCheck.Watch(endpoints, store, inventory, () => inventory.Log(logger, callbacks.Paths), logger);
             }
 
-            var callbacks = RemoteAuthenticationCallbacks.Discover(app.ApplicationServices, logger);
             var reports = new ReportOnlyLog(logger, app.ApplicationServices.GetService<TimeProvider>() ?? TimeProvider.System);
             return new StrictCorsMiddleware(
                 next,
                 store,
                 callbacks,
+                inventory,
                 new DecisionRecorder(metrics, reports, logger),
                 new CorsResponseWriter(
                     callbacks, pipeline, app.ApplicationServices.GetRequiredService<ResponseCachingInPipeline>(), explainDenials, store.RootPath, logger)).InvokeAsync;

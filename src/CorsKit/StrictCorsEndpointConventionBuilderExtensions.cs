@@ -45,6 +45,20 @@ public static class StrictCorsEndpointConventionBuilderExtensions
         return builder.WithCorsKitMetadata(new AllowCrossOriginFormPostsAttribute());
     }
 
+    /// <summary>
+    /// Leaves these endpoints' CORS headers to them, for a backend that deliberately answers CORS
+    /// (see <see cref="LeaveCorsHeadersToEndpointAttribute"/>): CorsKit writes and removes none
+    /// and passes their preflights on; its CSRF guard still judges their writes.
+    /// </summary>
+    /// <typeparam name="TBuilder">The endpoint convention builder type.</typeparam>
+    /// <param name="builder">An endpoint or route group (for YARP, the builder <c>MapReverseProxy()</c> returns).</param>
+    /// <returns>The builder.</returns>
+    public static TBuilder LeaveCorsHeadersToEndpoint<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder
+    {
+        return builder.WithCorsKitMetadata(new LeaveCorsHeadersToEndpointAttribute());
+    }
+
     private static TBuilder WithCorsKitMetadata<TBuilder>(this TBuilder builder, object metadata)
         where TBuilder : IEndpointConventionBuilder
     {

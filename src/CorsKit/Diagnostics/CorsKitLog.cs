@@ -158,6 +158,22 @@ internal static partial class CorsKitLog
         Message = "Access-Control-* headers were already on the response to a request to '{Path}' when CorsKit ran: another CORS middleware runs before it. CorsKit removed them and applies its own policy; remove the other middleware. Logged once.")]
     public static partial void CorsHeadersBeforeCorsKit(ILogger logger, string path);
 
+    /// <summary>Logs the inventory of exemptions: what an auditor asks for, in one line.</summary>
+    public static void EndpointInventory(
+        ILogger logger, IReadOnlyList<string> acceptFormPosts, IReadOnlyList<string> callbackPaths, IReadOnlyList<string> disabled, IReadOnlyList<string> corsHeadersLeftToEndpoint)
+    {
+        if (logger.IsEnabled(LogLevel.Information))
+        {
+            static string List(IReadOnlyList<string> items) => items.Count == 0 ? "none" : string.Join(", ", items);
+            EndpointInventoryCore(logger, List(acceptFormPosts), List(callbackPaths), List(disabled), List(corsHeadersLeftToEndpoint));
+        }
+    }
+
+    [LoggerMessage(EventId = CorsKitEventIds.EndpointInventory, EventName = nameof(CorsKitEventIds.EndpointInventory), Level = LogLevel.Information,
+        Message = "CorsKit exemptions. Cross-origin form posts accepted by: {FormPosts}. Authentication callback paths (form posts for their handlers only): {Callbacks}. "
+            + "Cross-origin access disabled on: {Disabled}. CORS headers left to the endpoint on: {LeftToEndpoint}.")]
+    private static partial void EndpointInventoryCore(ILogger logger, string formPosts, string callbacks, string disabled, string leftToEndpoint);
+
     [LoggerMessage(EventId = CorsKitEventIds.CorsHeadersOverridden, EventName = nameof(CorsKitEventIds.CorsHeadersOverridden), Level = LogLevel.Warning,
         Message = "Access-Control-* headers that another component wrote (the endpoint, a filter, a cache or a proxied backend) were replaced by CorsKit's decision on a response of endpoint '{Endpoint}': "
             + "CorsKit owns these headers on every response it decides. Stop writing them there. Logged once per endpoint.")]

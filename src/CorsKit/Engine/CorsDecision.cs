@@ -70,6 +70,9 @@ internal readonly record struct CorsDecision(
     /// <summary>Whether the policy allows the origin, so that an applied answer carries its CORS headers (also when the guard only reports a block).</summary>
     public bool OriginAllowed { get; init; }
 
+    /// <summary>A preflight the endpoint answers itself (its CORS headers are left to it): passed on to it, not answered here.</summary>
+    public bool PreflightToEndpoint { get; init; }
+
     /// <summary>The request's <c>Origin</c>, as decided on: what an allowed answer echoes (nothing is copied).</summary>
     public Microsoft.Extensions.Primitives.StringValues Origin { get; init; }
 

@@ -37,6 +37,12 @@ internal static class CorsEngine
         if (HttpMethodRules.IsOptionsInAnyCase(method) && request.AccessControlRequestMethod is { Count: > 0 } requestMethod)
         {
             var preflight = EvaluatePreflight(policy, new PreflightRequest(origin, requestMethod, request.AccessControlRequestHeaders, request.AccessControlRequestPrivateNetwork));
+            if (request.CorsHeadersLeftToEndpoint)
+            {
+                // The endpoint (a backend behind a gateway) answers its own preflights: CorsKit only reports what it would have answered.
+                return preflight with { Origin = origin, PreflightToEndpoint = true };
+            }
+
             var enforced = policy.Cors == Enforcement.Enforced;
             return preflight with
             {
@@ -100,7 +106,7 @@ internal static class CorsEngine
     private static CorsDecision Guarded<TRequest>(CompiledPolicy policy, CorsDecision decision, bool judged, ref TRequest request)
         where TRequest : struct, IRequestFacts
     {
-        var corsEnforced = policy.Cors == Enforcement.Enforced;
+        var corsEnforced = policy.Cors == Enforcement.Enforced && (decision.Kind == CorsRequestKind.NotCors || !request.CorsHeadersLeftToEndpoint);
         var guardEnforced = policy.Guard == Enforcement.Enforced;
         var outcome = judged ? CrossOriginGuard.Evaluate(policy, decision, ref request) : decision;
         var blocked = outcome.Result == CorsResult.Blocked;

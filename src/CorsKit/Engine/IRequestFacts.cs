@@ -49,6 +49,9 @@ internal interface IRequestFacts
 
     /// <summary>Who accepts cross-site form posts at the request's target.</summary>
     FormPostExemption FormPosts { get; }
+
+    /// <summary>Whether the selected endpoint answers CORS itself (<c>LeaveCorsHeadersToEndpoint</c>): CorsKit writes no CORS header there.</summary>
+    bool CorsHeadersLeftToEndpoint { get; }
 }
 
 /// <summary>Request facts given as values: for tests, properties and the fuzzer.</summary>
@@ -92,4 +95,6 @@ internal readonly struct RequestFacts(
     public StringValues AccessControlRequestHeaders { get; init; }
 
     public StringValues AccessControlRequestPrivateNetwork { get; init; }
+
+    public bool CorsHeadersLeftToEndpoint { get; init; }
 }

@@ -45,9 +45,10 @@ internal static class StartupEndpointCheck
     /// <summary>
     /// Checks the endpoints each time the data source changes (endpoints added at run time): a
     /// problem is logged once as an error — the app is running; such an endpoint is denied every
-    /// cross-origin access — and the policies the endpoints use that exist are kept from reloads.
+    /// cross-origin access — the policies the endpoints use that exist are kept from reloads, and
+    /// the inventory of exemptions is read again (and logged again when it changed).
     /// </summary>
-    public static IDisposable Watch(EndpointDataSource dataSource, CorsPolicyStore store, ILogger logger)
+    public static IDisposable Watch(EndpointDataSource dataSource, CorsPolicyStore store, EndpointInventory inventory, Action inventoryChanged, ILogger logger)
     {
         var reported = new HashSet<string>(StringComparer.Ordinal);
         return ChangeToken.OnChange(dataSource.GetChangeToken, () =>
@@ -63,6 +64,11 @@ internal static class StartupEndpointCheck
                         CorsKitLog.EndpointPolicyProblem(logger, problem);
                     }
                 }
+            }
+
+            if (inventory.Update(endpoints))
+            {
+                inventoryChanged();
             }
 
             var inUse = EndpointPolicyValidator.PoliciesInUse(endpoints);

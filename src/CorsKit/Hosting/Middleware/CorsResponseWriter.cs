@@ -42,6 +42,12 @@ internal sealed class CorsResponseWriter(
 
         if (decision.Kind == CorsRequestKind.Preflight)
         {
+            if (decision.PreflightToEndpoint)
+            {
+                MarkCorsMiddlewareInvoked(context, metadata);
+                return next(context);
+            }
+
             return decision.CorsEnforced ? AnswerPreflight(context, policies, policy, decision) : PassPreflightOn(context, metadata, next);
         }
 

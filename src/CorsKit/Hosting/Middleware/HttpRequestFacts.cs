@@ -1,5 +1,6 @@
 using CorsKit.Engine;
 using CorsKit.Fetch;
+using CorsKit.Hosting.Endpoints;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Primitives;
@@ -10,7 +11,7 @@ namespace CorsKit.Hosting.Middleware;
 /// The engine's view of an ASP.NET Core request: each fact is read from the request (or the
 /// endpoint routing selected) only when the engine asks for it.
 /// </summary>
-internal readonly struct HttpRequestFacts(HttpContext context, Endpoint? endpoint, RemoteAuthenticationCallbacks callbacks) : IRequestFacts
+internal readonly struct HttpRequestFacts(HttpContext context, Endpoint? endpoint, RemoteAuthenticationCallbacks callbacks, EndpointInventory inventory) : IRequestFacts
 {
     private readonly IHeaderDictionary _headers = context.Request.Headers;
 
@@ -39,6 +40,8 @@ internal readonly struct HttpRequestFacts(HttpContext context, Endpoint? endpoin
     public StringValues Host => _headers.Host;
 
     public IReadOnlyList<string>? EndpointMethods => endpoint?.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods;
+
+    public bool CorsHeadersLeftToEndpoint => inventory.LeavesCorsHeadersTo(endpoint);
 
     public FormPostExemption FormPosts =>
         endpoint?.Metadata.GetMetadata<AllowCrossOriginFormPostsAttribute>() is not null ? FormPostExemption.Endpoint

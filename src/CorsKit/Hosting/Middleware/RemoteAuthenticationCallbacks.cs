@@ -40,6 +40,9 @@ internal sealed class RemoteAuthenticationCallbacks
             "CorsKit: a cross-site form post to a remote authentication callback path that its handler did not consume");
     }
 
+    /// <summary>The callback paths, as discovered.</summary>
+    public IReadOnlyList<string> Paths => [.. _paths.Select(p => p.ToString())];
+
     public static RemoteAuthenticationCallbacks None { get; } = new([], Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
 
     /// <summary>

@@ -20,7 +20,7 @@ namespace CorsKit.Hosting.Middleware;
 /// </list>
 /// </summary>
 internal sealed class StrictCorsMiddleware(
-    RequestDelegate next, CorsPolicyStore store, RemoteAuthenticationCallbacks callbacks, DecisionRecorder recorder, CorsResponseWriter writer)
+    RequestDelegate next, CorsPolicyStore store, RemoteAuthenticationCallbacks callbacks, EndpointInventory inventory, DecisionRecorder recorder, CorsResponseWriter writer)
 {
     public Task InvokeAsync(HttpContext context)
     {
@@ -33,7 +33,7 @@ internal sealed class StrictCorsMiddleware(
         }
 
         var policy = EndpointPolicies.Resolve(policies, metadata);
-        var request = new HttpRequestFacts(context, endpoint, callbacks);
+        var request = new HttpRequestFacts(context, endpoint, callbacks, inventory);
         var decision = CorsEngine.Decide(policy, ref request);
         recorder.Record(policy, decision, ref request);
         return writer.Apply(context, policies, policy, metadata, decision, next);
