@@ -37,7 +37,9 @@ public static class StrictCorsApplicationBuilderExtensions
         var routingBefore = app.Properties.ContainsKey(EndpointRouteBuilderKey);
         return app.Use(next =>
         {
-            // The pipeline is being built: every UseX() call has been made and endpoints are known.
+            // The pipeline is being built, from its last middleware to its first: every UseX() call
+            // has been made and endpoints are known.
+            pipeline.CorsKitBuilt();
             var endpoints = app.ApplicationServices.GetService<EndpointDataSource>();
             var routingAfter = !routingBefore && app.Properties.ContainsKey(EndpointRouteBuilderKey);
             // Report-only mode is the one way to run next to the framework's CORS: during a migration.

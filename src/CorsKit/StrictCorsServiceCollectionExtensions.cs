@@ -76,6 +76,9 @@ public static class StrictCorsServiceCollectionExtensions
             // The framework's CORS middleware, if an app still uses it, writes no header (AddCors
             // adds its own service only if none is registered).
             services.Replace(ServiceDescriptor.Transient<ICorsService, FrameworkCorsService>());
+            // What asks the framework which policy an endpoint has (YARP's route validation, .NET
+            // 11's CSRF protection) gets CorsKit's policies, read-only.
+            services.Replace(ServiceDescriptor.Transient<ICorsPolicyProvider, FrameworkCorsPolicyProvider>());
         }
 
         services.TryAddSingleton<CorsPolicyStore>();

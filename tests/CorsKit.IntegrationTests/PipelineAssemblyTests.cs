@@ -194,26 +194,49 @@ public sealed class PipelineAssemblyTests
             .And.Contain("Remove services.AddCors(...) and app.UseCors()");
     }
 
+    /// <summary>
+    /// The framework's middleware before CorsKit answers preflights itself (an empty 204 where
+    /// CorsKit enforces), so the page's real preflights fail: seen when the pipeline is built, it
+    /// stops startup instead of being logged on the first request.
+    /// </summary>
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public async Task Framework_CORS_middleware_left_in_the_pipeline_grants_nothing_and_is_logged_once(bool frameworkFirst)
+    [InlineData("inline policy", "ReportOnly")]
+    [InlineData("inline policy", "Enforce")]
+    [InlineData("no policy", "Enforce")]
+    public async Task The_frameworks_UseCors_before_UseStrictCors_stops_startup_naming_the_order(string framework, string mode)
     {
-        // An inline policy (UseCors(p => ...)) is not in CorsOptions: only a request shows it.
+        var builder = TestHost.CreateBuilder(Json.Replace("{ \"Cors\": {", $"{{ \"Cors\": {{ \"Mode\": \"{mode}\",", StringComparison.Ordinal), out _);
+        builder.Services.AddStrictCors();
+        builder.Services.AddCors();
+        await using var app = builder.Build();
+        if (framework == "inline policy")
+        {
+            app.UseCors(p => p.WithOrigins("https://legacy.example").AllowCredentials().WithMethods("PUT"));
+        }
+        else
+        {
+            app.UseCors();
+        }
+
+        app.UseStrictCors();
+        app.MapGet("/data", () => "data");
+
+        var start = () => app.StartAsync();
+
+        (await start.Should().ThrowAsync<InvalidOperationException>())
+            .Which.Message.Should().Contain("app.UseCors() runs before app.UseStrictCors()").And.Contain("Remove app.UseCors()");
+    }
+
+    [Fact]
+    public async Task Framework_CORS_middleware_left_in_the_pipeline_grants_nothing_and_is_logged_once()
+    {
+        // An inline policy (UseCors(p => ...)) is not in CorsOptions: CorsKit sees it in the pipeline.
         var builder = TestHost.CreateBuilder(Json, out _);
         builder.Services.AddStrictCors();
         builder.Services.AddCors();
         await using var app = builder.Build();
-        if (frameworkFirst)
-        {
-            app.UseCors(p => p.WithOrigins("https://legacy.example").AllowCredentials().WithMethods("PUT"));
-            app.UseStrictCors();
-        }
-        else
-        {
-            app.UseStrictCors();
-            app.UseCors(p => p.WithOrigins("https://legacy.example").AllowCredentials().WithMethods("PUT"));
-        }
+        app.UseStrictCors();
+        app.UseCors(p => p.WithOrigins("https://legacy.example").AllowCredentials().WithMethods("PUT"));
 
         app.MapGet("/data", () => "data");
         app.MapPut("/data", () => "written");

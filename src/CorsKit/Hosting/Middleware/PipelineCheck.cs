@@ -31,6 +31,18 @@ internal sealed class PipelineCheck : IStartupFilter
 
     private IApplicationBuilder? _usedOn;
     private int _frameworkCorsReported;
+    private bool _corsKitBuilt;
+    private bool _started;
+
+    /// <param name="lifetime">Tells when the app has started: from then on, nothing is being built.</param>
+    public PipelineCheck(Microsoft.Extensions.Hosting.IHostApplicationLifetime? lifetime = null) =>
+        lifetime?.ApplicationStarted.Register(() => _started = true);
+
+    /// <summary>
+    /// Called when CorsKit's middleware is built. A pipeline is built from its last middleware to
+    /// its first, so a CORS middleware built after this one runs before it.
+    /// </summary>
+    public void CorsKitBuilt() => _corsKitBuilt = true;
 
     /// <summary>
     /// Called by <c>UseStrictCors()</c>: fails at once if authentication or authorization was
@@ -149,6 +161,14 @@ internal sealed class PipelineCheck : IStartupFilter
     /// </summary>
     public void FrameworkCorsInPipeline(ILogger logger, bool corsKitEnforcesNothing)
     {
+        if (_corsKitBuilt && !_started)
+        {
+            throw new InvalidOperationException(
+                "app.UseCors() runs before app.UseStrictCors(): the framework's CORS middleware would answer every preflight first (where CorsKit enforces, with an empty 204 "
+                + "that grants nothing, so the pages' real preflights fail), and in report-only mode CorsKit would never see them. Remove app.UseCors() and services.AddCors(...); "
+                + "during a migration in report-only mode, call app.UseCors() after app.UseStrictCors().");
+        }
+
         FrameworkCorsPresent = true;
         if (Interlocked.Exchange(ref _frameworkCorsReported, 1) == 0)
         {
