@@ -77,7 +77,13 @@ public static class StrictCorsApplicationBuilderExtensions
                 inventory,
                 new DecisionRecorder(metrics, reports, logger),
                 new CorsResponseWriter(
-                    callbacks, pipeline, app.ApplicationServices.GetRequiredService<ResponseCachingInPipeline>(), explainDenials, store.RootPath, logger)).InvokeAsync;
+                    callbacks,
+                    pipeline,
+                    app.ApplicationServices.GetRequiredService<ResponseCachingInPipeline>(),
+                    app.ApplicationServices.GetRequiredService<CorsKitStatus>(),
+                    explainDenials,
+                    store.RootPath,
+                    logger)).InvokeAsync;
         });
     }
 }

@@ -81,6 +81,7 @@ public static class StrictCorsServiceCollectionExtensions
             services.Replace(ServiceDescriptor.Transient<ICorsPolicyProvider, FrameworkCorsPolicyProvider>());
         }
 
+        services.TryAddSingleton<CorsKitStatus>();
         services.TryAddSingleton<CorsPolicyStore>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();

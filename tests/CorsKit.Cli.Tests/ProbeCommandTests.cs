@@ -127,6 +127,18 @@ public sealed class ProbeCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_loopback_target_from_a_public_page_is_noted_as_needing_Local_Network_Access_permission()
+    {
+        var (fromPublic, publicOutput) = await Cli.RunAsync("probe", $"{CorsKitUrl}/items/1", "--origin", App);
+        var (fromLocal, localOutput) = await Cli.RunAsync("probe", $"{CorsKitUrl}/public", "--origin", "http://localhost:3000");
+
+        fromPublic.Should().Be(0, publicOutput);
+        publicOutput.Should().Contain("NOTE the target is a loopback or private address and the page is not: Chrome 142 and later ask the user for Local Network Access permission");
+        fromLocal.Should().Be(0, localOutput);
+        localOutput.Should().NotContain("Local Network Access", "a local page asking a local address needs no permission");
+    }
+
+    [Fact]
     public async Task A_simple_GET_needs_no_preflight()
     {
         var (exitCode, output) = await Cli.RunAsync("probe", $"{CorsKitUrl}/items/1", "--origin", App);

@@ -37,6 +37,12 @@ internal sealed class CorsProbe(HttpClient http, TextWriter output, TimeSpan tim
     public async Task<ProbeOutcome> RunAsync(ProbeRequest request, CancellationToken cancellationToken)
     {
         output.WriteLine($"Probing {request.Method} {request.Url} from a page on {request.Origin} (credentials: {(request.Credentials ? "include" : "omit")})");
+        if (LocalNetwork.IsLocal(request.Url.Host) && !LocalNetwork.IsLocal(new Uri(request.Origin == "null" ? "http://null.invalid" : request.Origin).Host))
+        {
+            output.WriteLine("NOTE the target is a loopback or private address and the page is not: Chrome 142 and later ask the user for Local Network Access permission "
+                + "before such a request leaves the browser (no response header grants it; Access-Control-Allow-Private-Network is legacy). This probe cannot show the prompt: "
+                + "a verdict below assumes the user allowed it.");
+        }
         var unsafeNames = FetchRules.UnsafeHeaderNames(request.Headers);
         var reasons = new List<string>();
         if (!HttpMethodRules.IsCorsSafelisted(request.Method))

@@ -44,7 +44,8 @@ internal sealed class CorsReasonDescriptor
         new(CorsReason.CredentialsNotAllowed, null,
             f => f.AnyOrigin
                 ? $"The request carries cookies, but policy '{f.Policy}' allows any origin ('*') and so never grants credentials."
-                : $"The request carries cookies, but policy '{f.Policy}' does not allow credentials, so '{f.Origin}' may not act with the user's.",
+                : $"The request carries cookies, but policy '{f.Policy}' does not allow credentials, so '{f.Origin}' may not act with the user's. "
+                    + "Browsers attach every cookie of the API's host, also one the page never chose (a load balancer's affinity cookie) and also to WebSocket handshakes (a SignalR hub).",
             DevelopmentFixes.CredentialsNotAllowed),
         new(CorsReason.OriginMissing, null,
             _ => "The request carries no Origin header, but its Fetch Metadata (Sec-Fetch-Site) says a browser sent it from another site.",

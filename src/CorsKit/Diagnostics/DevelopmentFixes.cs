@@ -88,7 +88,8 @@ internal static class DevelopmentFixes
 
     public static DevelopmentFix CredentialsNotAllowed(DenialFacts f) =>
         Edit(f).Allow(nameof(StrictCorsPolicyOptions.AllowCredentials), f.OriginAsSent)
-            .Fix(steps => $"If \"{f.OriginAsSent}\" may act with the user's credentials, {steps}; otherwise send the request without cookies.");
+            .Fix(steps => $"If \"{f.OriginAsSent}\" may act with the user's credentials, {steps}; otherwise keep cookies away from the request: "
+                + "the browser sends every cookie of the API's host, so a bearer-token API (or SignalR hub) needs a host no cookie is set for (no affinity cookie, no other app's cookie).");
 
     /// <summary>
     /// The endpoint uses the default policy and none is set: the first policy (by name) that allows

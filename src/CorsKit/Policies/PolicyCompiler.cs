@@ -17,6 +17,14 @@ internal static class PolicyCompiler
         var headers = NameListsValidator.Headers(policy, path, issues);
         var exposed = NameListsValidator.ExposedHeaders(policy, path, issues);
         ValidateMaxAge(policy.MaxAgeSeconds, $"{path}:MaxAgeSeconds", issues);
+        if (policy.AllowPrivateNetwork)
+        {
+            issues.Warning($"{path}:AllowPrivateNetwork",
+                "answers only the legacy Private Network Access preflight (Access-Control-Request-Private-Network). Chrome 142 (2025-10) replaced it with the Local Network Access "
+                + "permission prompt, and Firefox is following: no response header grants a public page access to a private or local address any more. The user's permission does, "
+                + "for a secure page (https) that is allowed to ask (Permissions-Policy: local-network-access, or allow=\"local-network-access\" on its iframe).");
+        }
+
         if (issues.ErrorCount > errorsBefore)
         {
             return null;

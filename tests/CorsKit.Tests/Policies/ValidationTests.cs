@@ -458,6 +458,15 @@ public class ValidationTests
     }
 
     [Fact]
+    public void AllowPrivateNetwork_is_warned_as_the_legacy_preflight_that_Local_Network_Access_replaced()
+    {
+        var warning = Warnings(p => p.WithOrigins("https://app.example.com").AllowPrivateNetwork()).Should().ContainSingle().Subject;
+
+        warning.Path.Should().Be("Cors:Policies:test:AllowPrivateNetwork");
+        warning.Message.Should().Contain("Chrome 142").And.Contain("Local Network Access permission prompt").And.Contain("no response header grants");
+    }
+
+    [Fact]
     public void No_policy_at_all_is_valid_denies_everything_and_is_warned()
     {
         var result = TestPolicies.Validate(new StrictCorsOptions());

@@ -22,6 +22,7 @@ internal sealed class CorsPolicyStore : IDisposable
     private readonly IOptionsFactory<StrictCorsOptions> _factory;
     private readonly CorsConfigurationSection[] _sections;
     private readonly ILogger _logger;
+    private readonly CorsKitStatus _status;
     private readonly TimeProvider _time;
     private readonly List<IDisposable> _subscriptions = [];
     private readonly Lock _reloadLock = new();
@@ -35,8 +36,10 @@ internal sealed class CorsPolicyStore : IDisposable
         IEnumerable<CorsConfigurationSection> sections,
         TimeProvider time,
         ILogger<CorsPolicyStore> logger,
-        IConfiguration? configuration = null)
+        IConfiguration? configuration = null,
+        CorsKitStatus? status = null)
     {
+        _status = status ?? new CorsKitStatus();
         _factory = factory;
         _sections = sections.ToArray();
         _time = time;
@@ -105,10 +108,12 @@ internal sealed class CorsPolicyStore : IDisposable
                 Volatile.Write(ref _current, policies);
                 _layersInForce = layers;
                 Loaded(before, policies);
+                _status.ReloadAccepted();
             }
             else
             {
                 CorsKitLog.ReloadRefused(_logger, result.Issues.Errors);
+                _status.ReloadRefused(_time.GetUtcNow(), result.Issues.Errors);
             }
         }
     }

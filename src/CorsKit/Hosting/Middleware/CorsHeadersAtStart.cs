@@ -47,9 +47,9 @@ internal sealed class CorsHeadersAtStart
         private readonly OverrideReports _reports;
         private ByPolicy _allowed = new(null, []);
 
-        public Set(ILogger logger)
+        public Set(ILogger logger, CorsKitStatus status)
         {
-            _reports = new OverrideReports(logger);
+            _reports = new OverrideReports(logger, status);
             NotAllowedVaryingByOrigin = new(null, varyByOrigin: true, ownsCorsHeaders: true, _reports);
             NotAllowed = new(null, varyByOrigin: false, ownsCorsHeaders: true, _reports);
             VaryOnly = new(null, varyByOrigin: true, ownsCorsHeaders: false, _reports);
@@ -173,7 +173,7 @@ internal sealed class CorsHeadersAtStart
         && (existing.Count == 0 || (existing.Count == 1 && (ReferenceEquals(existing[0], expected[0]) || string.Equals(existing[0], expected[0], StringComparison.Ordinal))));
 
     /// <summary>Logs, once per endpoint, that CorsKit replaced CORS headers another component wrote.</summary>
-    private sealed class OverrideReports(ILogger logger)
+    private sealed class OverrideReports(ILogger logger, CorsKitStatus status)
     {
         private static readonly Endpoint NoEndpoint = new(null, null, "(no endpoint)");
         private readonly ConditionalWeakTable<Endpoint, object> _reported = new();
@@ -185,7 +185,9 @@ internal sealed class CorsHeadersAtStart
             var endpoint = context.GetEndpoint() ?? NoEndpoint;
             if (_reported.TryAdd(endpoint, endpoint))
             {
-                CorsKitLog.CorsHeadersOverridden(logger, endpoint.DisplayName ?? "(unnamed endpoint)");
+                var name = endpoint.DisplayName ?? "(unnamed endpoint)";
+                CorsKitLog.CorsHeadersOverridden(logger, name);
+                status.CorsHeadersOverridden(name);
             }
         }
     }

@@ -22,12 +22,12 @@ namespace CorsKit.Hosting.Middleware;
 /// It decides nothing: every choice is read off the decision, with the policy's precomputed values.
 /// </summary>
 internal sealed class CorsResponseWriter(
-    RemoteAuthenticationCallbacks callbacks, PipelineCheck pipeline, ResponseCachingInPipeline responseCaching, bool explainDenials, string rootPath, ILogger logger)
+    RemoteAuthenticationCallbacks callbacks, PipelineCheck pipeline, ResponseCachingInPipeline responseCaching, CorsKitStatus status, bool explainDenials, string rootPath, ILogger logger)
 {
     private static readonly StringValues True = "true";
     private static readonly StringValues AnyOrigin = "*";
 
-    private readonly CorsHeadersAtStart.Set _atStart = new(logger);
+    private readonly CorsHeadersAtStart.Set _atStart = new(logger, status);
     private int _otherCorsReported;
 
     /// <summary>Applies <paramref name="decision"/>, made under <paramref name="policy"/> of <paramref name="policies"/>: answers here, or runs <paramref name="next"/>.</summary>
