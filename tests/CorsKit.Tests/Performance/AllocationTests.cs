@@ -76,22 +76,12 @@ public sealed class AllocationTests : IDisposable
     public void Hot_path_allocates_nothing_per_request(string path, string method, (string, string)[] headers, int expectedStatus, HeaderStore store)
     {
         var http = new ReusableHttpContext(_services, store).WithRequest(method, headers);
-        for (var i = 0; i < 100; i++)
-        {
-            http.Send(_app); // warm up: JIT, static caches, lazily created collections
-        }
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < Iterations; i++)
-        {
-            http.Send(_app);
-        }
-
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        var allocated = Allocations.PerCall(Iterations, () => http.Send(_app));
 
         http.StatusCode.Should().Be(expectedStatus, path);
         http.ResponseHeaders.Vary.ToString().Should().StartWith("Origin", "the request really went through CorsKit");
-        allocated.Should().Be(0, $"'{path}' must allocate nothing per request ({allocated / (double)Iterations:F1} B/request measured)");
+        allocated.Should().Be(0, $"'{path}' must allocate nothing per request ({allocated:F1} B/request measured)");
     }
 
     public static TheoryData<string, string, string, int> EndpointPaths => new()
@@ -113,22 +103,12 @@ public sealed class AllocationTests : IDisposable
             _ => new Endpoint(null, new EndpointMetadataCollection(new DisableStrictCorsAttribute(), new HttpMethodMetadata(["GET"]), new StrictCorsAttribute("web")), endpointName),
         };
         var http = new ReusableHttpContext(_services, HeaderStore.Kestrel).WithRequest("GET", ("Origin", origin)).WithEndpoint(endpoint);
-        for (var i = 0; i < 100; i++)
-        {
-            http.Send(_app);
-        }
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < Iterations; i++)
-        {
-            http.Send(_app);
-        }
-
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        var allocated = Allocations.PerCall(Iterations, () => http.Send(_app));
 
         http.StatusCode.Should().Be(expectedStatus, path);
         http.ResponseHeaders.Vary.ToString().Should().StartWith("Origin", "the request really went through CorsKit");
-        allocated.Should().Be(0, $"'{path}' must allocate nothing per request ({allocated / (double)Iterations:F1} B/request measured)");
+        allocated.Should().Be(0, $"'{path}' must allocate nothing per request ({allocated:F1} B/request measured)");
     }
 
     public static TheoryData<string, string, (string, string)[], int> ReportOnlyPaths => new()
@@ -163,22 +143,12 @@ public sealed class AllocationTests : IDisposable
         builder.Run(_ => Task.CompletedTask);
         var app = builder.Build();
         var http = new ReusableHttpContext(services, HeaderStore.Kestrel).WithRequest(method, headers);
-        for (var i = 0; i < 100; i++)
-        {
-            http.Send(app);
-        }
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < Iterations; i++)
-        {
-            http.Send(app);
-        }
-
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        var allocated = Allocations.PerCall(Iterations, () => http.Send(app));
 
         http.StatusCode.Should().Be(expectedStatus, path);
         http.ResponseHeaders.AccessControlAllowOrigin.Count.Should().Be(0, "report-only mode writes no header");
-        allocated.Should().Be(0, $"'{path}' must allocate nothing per request ({allocated / (double)Iterations:F1} B/request measured)");
+        allocated.Should().Be(0, $"'{path}' must allocate nothing per request ({allocated:F1} B/request measured)");
     }
 
     private sealed class StoppedClock : TimeProvider
@@ -222,20 +192,10 @@ public sealed class AllocationTests : IDisposable
         listener.SetMeasurementEventCallback<long>((_, value, _, _) => counted += value);
         listener.Start();
         var http = new ReusableHttpContext(_services, HeaderStore.Kestrel).WithRequest("GET", ("Origin", "https://app.example.com"));
-        for (var i = 0; i < 100; i++)
-        {
-            http.Send(_app);
-        }
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < Iterations; i++)
-        {
-            http.Send(_app);
-        }
+        var allocated = Allocations.PerCall(Iterations, () => http.Send(_app));
 
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-
-        counted.Should().Be(100 + Iterations, "every request was counted");
+        counted.Should().Be(Allocations.WarmUpCalls + Iterations, "every request was counted");
         allocated.Should().Be(0);
     }
 }
