@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 
 namespace CorsKit.Tests.Performance;
 
@@ -131,7 +132,7 @@ public sealed class AllocationTests : IDisposable
     {
         using var services = new ServiceCollection()
             .AddLogging(b => b.AddProvider(new ListeningLoggerProvider()).SetMinimumLevel(LogLevel.Information))
-            .AddSingleton<TimeProvider>(new StoppedClock())
+            .AddSingleton<TimeProvider>(new FakeTimeProvider(new DateTimeOffset(2026, 10, 7, 12, 0, 0, TimeSpan.Zero)))
             .AddStrictCors(o =>
             {
                 o.Mode = StrictCorsMode.ReportOnly;
@@ -149,11 +150,6 @@ public sealed class AllocationTests : IDisposable
         http.StatusCode.Should().Be(expectedStatus, path);
         http.ResponseHeaders.AccessControlAllowOrigin.Count.Should().Be(0, "report-only mode writes no header");
         allocated.Should().Be(0, $"'{path}' must allocate nothing per request ({allocated:F1} B/request measured)");
-    }
-
-    private sealed class StoppedClock : TimeProvider
-    {
-        public override long GetTimestamp() => 1_000_000;
     }
 
     /// <summary>A logger that wants every event and drops it: what a real provider costs CorsKit up to the call.</summary>
