@@ -22,9 +22,8 @@ using static CorsKit.Testing.ResponseContract;
 namespace CorsKit.IntegrationTests;
 
 /// <summary>
-/// Issue 14's second attack review: what the framework's own machinery does around CorsKit —
-/// routing's idea of a preflight, error handlers that run the pipeline again, and WebSocket
-/// handshakes on HTTP/1.1 and HTTP/2.
+/// What the framework's own machinery does around CorsKit: routing's idea of a preflight, error
+/// handlers that run the pipeline again, and WebSocket handshakes on HTTP/1.1 and HTTP/2.
 /// </summary>
 public sealed class FrameworkMachineryTests
 {

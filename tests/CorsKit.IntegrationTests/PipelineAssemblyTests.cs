@@ -20,9 +20,9 @@ using static CorsKit.Testing.ResponseContract;
 namespace CorsKit.IntegrationTests;
 
 /// <summary>
-/// Issue 14's misassemblies, each reproduced in a real WebApplication: the app must refuse to
-/// start with a CorsKit message that names the fix, or, where it is only found on a request, log
-/// it once and let CorsKit's policy alone decide.
+/// Misassembled pipelines, each reproduced in a real WebApplication: the app must refuse to start
+/// with a CorsKit message that names the fix, or, where it is only found on a request, log it
+/// once and let CorsKit's policy alone decide.
 /// </summary>
 public sealed class PipelineAssemblyTests
 {

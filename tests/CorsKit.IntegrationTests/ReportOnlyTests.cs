@@ -18,8 +18,8 @@ using static CorsKit.Testing.ResponseContract;
 namespace CorsKit.IntegrationTests;
 
 /// <summary>
-/// Report-only mode (issue 15): every request evaluated as when enforcing, nothing changed, every
-/// would-be denial reported through logs and the counter.
+/// Report-only mode: every request evaluated as when enforcing, nothing changed, every would-be
+/// denial reported through logs and the counter.
 /// </summary>
 public sealed class ReportOnlyTests(ITestOutputHelper output)
 {
