@@ -1,4 +1,3 @@
-using CorsKit.Cli;
 using Microsoft.Extensions.Time.Testing;
 
 namespace CorsKit.Cli.Tests;

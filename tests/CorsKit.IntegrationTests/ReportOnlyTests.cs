@@ -1,17 +1,13 @@
 using System.Diagnostics.Metrics;
 using System.Net;
 using CorsKit.Testing;
-using FluentAssertions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Cors;
-using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
-using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
-using Xunit;
 using Xunit.Abstractions;
 using static CorsKit.Testing.ResponseContract;
 

@@ -1,6 +1,4 @@
 using System.Diagnostics.Metrics;
-using System.Net;
-using CorsKit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging;

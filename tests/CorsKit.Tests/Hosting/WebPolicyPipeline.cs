@@ -1,5 +1,3 @@
-using CorsKit.Testing;
-
 namespace CorsKit.Tests.Hosting;
 
 /// <summary>
