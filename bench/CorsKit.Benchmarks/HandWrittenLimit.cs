@@ -1,6 +1,5 @@
 using System.Collections.Frozen;
 using CorsKit.Testing;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Primitives;

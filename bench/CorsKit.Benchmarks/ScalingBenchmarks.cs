@@ -3,7 +3,7 @@ using BenchmarkDotNet.Configs;
 
 namespace CorsKit.Benchmarks;
 
-/// <summary>An allowed GET through both middlewares with a policy of <see cref="Entries"/> origins or patterns.</summary>
+/// <summary>An allowed GET through both middlewares with a policy of <c>Entries</c> origins or patterns.</summary>
 [MemoryDiagnoser]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByParams)]
 public abstract class ScalingBenchmarks

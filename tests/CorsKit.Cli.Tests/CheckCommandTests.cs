@@ -114,7 +114,7 @@ public sealed class CheckCommandTests : IDisposable
     {
         var file = Write(ValidConfiguration);
 
-        var (exitCode, output) = await Cli.RunAsync(new FixedClock(ListDate.AddDays(180)), "check", file);
+        var (exitCode, output) = await Cli.RunAsync(Cli.NoonUtcOn(ListDate.AddDays(180)), "check", file);
 
         exitCode.Should().Be(0);
         output.Should().Be(string.Join(Environment.NewLine,
@@ -131,7 +131,7 @@ public sealed class CheckCommandTests : IDisposable
     {
         var file = Write(ValidConfiguration);
 
-        var (exitCode, output) = await Cli.RunAsync(new FixedClock(ListDate.AddDays(181)), "check", file);
+        var (exitCode, output) = await Cli.RunAsync(Cli.NoonUtcOn(ListDate.AddDays(181)), "check", file);
 
         exitCode.Should().Be(0);
         output.Should().Be(string.Join(Environment.NewLine,
@@ -150,7 +150,7 @@ public sealed class CheckCommandTests : IDisposable
     {
         var file = Write("""{ "Cors": { "Policies": { "web": { "Origins": [ "null" ] } } } }""");
 
-        var (exitCode, output) = await Cli.RunAsync(new FixedClock(ListDate.AddYears(3)), "check", file);
+        var (exitCode, output) = await Cli.RunAsync(Cli.NoonUtcOn(ListDate.AddYears(3)), "check", file);
 
         exitCode.Should().Be(1);
         output.Should().Contain("warning: Cors: the embedded Public Suffix List is").And.Contain("1 error(s), 1 warning(s).");

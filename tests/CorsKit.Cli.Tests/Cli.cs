@@ -1,4 +1,4 @@
-using CorsKit.Cli;
+using Microsoft.Extensions.Time.Testing;
 
 namespace CorsKit.Cli.Tests;
 
@@ -7,7 +7,10 @@ internal static class Cli
 {
     /// <summary>Runs the command line on the embedded Public Suffix List's own date, so that its age never adds a warning.</summary>
     public static Task<(int ExitCode, string Output)> RunAsync(params string[] args) =>
-        RunAsync(new FixedClock(Origins.PublicSuffixListSnapshot.Current.Date), args);
+        RunAsync(NoonUtcOn(Origins.PublicSuffixListSnapshot.Current.Date), args);
+
+    /// <summary>A clock that always reads the same instant: noon UTC on <paramref name="day"/>.</summary>
+    public static FakeTimeProvider NoonUtcOn(DateOnly day) => new(new DateTimeOffset(day.ToDateTime(new TimeOnly(12, 0)), TimeSpan.Zero));
 
     /// <summary>Runs the command line with <paramref name="time"/> as its clock.</summary>
     public static async Task<(int ExitCode, string Output)> RunAsync(TimeProvider time, params string[] args)

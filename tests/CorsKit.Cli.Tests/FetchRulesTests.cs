@@ -1,5 +1,3 @@
-using CorsKit.Cli;
-
 namespace CorsKit.Cli.Tests;
 
 /// <summary>The Fetch standard's request rules the probe applies before it sends anything.</summary>

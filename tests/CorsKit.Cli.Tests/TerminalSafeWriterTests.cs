@@ -1,5 +1,3 @@
-using CorsKit.Cli;
-
 namespace CorsKit.Cli.Tests;
 
 /// <summary>What the probe prints cannot act on a terminal or start a line: every such character is escaped visibly.</summary>

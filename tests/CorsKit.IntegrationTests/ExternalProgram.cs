@@ -1,6 +1,5 @@
 using CorsKit.Testing;
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
 
 namespace CorsKit.IntegrationTests;
 

@@ -2,7 +2,6 @@ using System.Net;
 using CorsKit.RazorTestApp.Components;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Cors;
-using Microsoft.AspNetCore.Mvc.ApplicationModels;
 using static CorsKit.Testing.ResponseContract;
 
 namespace CorsKit.IntegrationTests;

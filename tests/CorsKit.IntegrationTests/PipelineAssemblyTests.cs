@@ -1,28 +1,21 @@
 using System.Net;
-using System.Security.Claims;
 using System.Text.Encodings.Web;
 using CorsKit.Testing;
-using FluentAssertions;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.ApplicationParts;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Primitives;
-using Xunit;
 using static CorsKit.Testing.ResponseContract;
 
 namespace CorsKit.IntegrationTests;
 
 /// <summary>
-/// Issue 14's misassemblies, each reproduced in a real WebApplication: the app must refuse to
-/// start with a CorsKit message that names the fix, or, where it is only found on a request, log
-/// it once and let CorsKit's policy alone decide.
+/// Misassembled pipelines, each reproduced in a real WebApplication: no UseStrictCors(),
+/// UseStrictCors() after authentication or authorization, MVC's legacy routing. The app must
+/// refuse to start with a CorsKit message that names the fix.
 /// </summary>
 public sealed class PipelineAssemblyTests
 {
@@ -96,22 +89,6 @@ public sealed class PipelineAssemblyTests
         VaryTokens(response).Should().Contain("Origin");
     }
 
-    [Fact]
-    public async Task MVC_registers_the_frameworks_CORS_services_and_still_starts()
-    {
-        var builder = TestHost.CreateBuilder(Json, out _);
-        builder.Services.AddStrictCors();
-        builder.Services.AddControllers();
-        builder.Services.AddCors();
-        await using var app = builder.Build();
-        app.UseStrictCors();
-        app.MapControllers();
-
-        await app.StartAsync();
-
-        app.Services.GetRequiredService<IOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>>().Value.Should().NotBeNull();
-    }
-
     /// <summary>
     /// The attack: under MVC's legacy routing (<c>EnableEndpointRouting = false</c>, <c>app.UseMvc()</c>)
     /// controllers and pages are not endpoints, so CorsKit never sees their metadata: with a '*'
@@ -163,180 +140,6 @@ public sealed class PipelineAssemblyTests
             .And.Contain("Use endpoint routing: remove EnableEndpointRouting = false and replace app.UseMvc() by app.MapControllers()");
     }
 
-    [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task Framework_CORS_policies_next_to_CorsKit_stop_startup_naming_what_to_remove(bool asDefault)
-    {
-        var builder = TestHost.CreateBuilder(Json, out _);
-        builder.Services.AddStrictCors();
-        builder.Services.AddCors(o =>
-        {
-            if (asDefault)
-            {
-                o.AddDefaultPolicy(p => p.WithOrigins("https://legacy.example"));
-            }
-            else
-            {
-                o.AddPolicy("legacy", p => p.WithOrigins("https://legacy.example"));
-            }
-        });
-        await using var app = builder.Build();
-        app.UseCors();
-        app.UseStrictCors();
-        app.MapGet("/", () => "ok");
-
-        var start = () => app.StartAsync();
-
-        (await start.Should().ThrowAsync<InvalidOperationException>())
-            .Which.Message.Should().Contain("The framework's CORS is configured next to CorsKit")
-            .And.Contain(asDefault ? "'__DefaultCorsPolicy'" : "'legacy'")
-            .And.Contain("Remove services.AddCors(...) and app.UseCors()");
-    }
-
-    /// <summary>
-    /// The framework's middleware before CorsKit answers preflights itself (an empty 204 where
-    /// CorsKit enforces), so the page's real preflights fail: seen when the pipeline is built, it
-    /// stops startup instead of being logged on the first request.
-    /// </summary>
-    [Theory]
-    [InlineData("inline policy", "ReportOnly")]
-    [InlineData("inline policy", "Enforce")]
-    [InlineData("no policy", "Enforce")]
-    public async Task The_frameworks_UseCors_before_UseStrictCors_stops_startup_naming_the_order(string framework, string mode)
-    {
-        var builder = TestHost.CreateBuilder(Json.Replace("{ \"Cors\": {", $"{{ \"Cors\": {{ \"Mode\": \"{mode}\",", StringComparison.Ordinal), out _);
-        builder.Services.AddStrictCors();
-        builder.Services.AddCors();
-        await using var app = builder.Build();
-        if (framework == "inline policy")
-        {
-            app.UseCors(p => p.WithOrigins("https://legacy.example").AllowCredentials().WithMethods("PUT"));
-        }
-        else
-        {
-            app.UseCors();
-        }
-
-        app.UseStrictCors();
-        app.MapGet("/data", () => "data");
-
-        var start = () => app.StartAsync();
-
-        (await start.Should().ThrowAsync<InvalidOperationException>())
-            .Which.Message.Should().Contain("app.UseCors() runs before app.UseStrictCors()").And.Contain("Remove app.UseCors()");
-    }
-
-    [Fact]
-    public async Task Framework_CORS_middleware_left_in_the_pipeline_grants_nothing_and_is_logged_once()
-    {
-        // An inline policy (UseCors(p => ...)) is not in CorsOptions: CorsKit sees it in the pipeline.
-        var builder = TestHost.CreateBuilder(Json, out _);
-        builder.Services.AddStrictCors();
-        builder.Services.AddCors();
-        await using var app = builder.Build();
-        app.UseStrictCors();
-        app.UseCors(p => p.WithOrigins("https://legacy.example").AllowCredentials().WithMethods("PUT"));
-
-        app.MapGet("/data", () => "data");
-        app.MapPut("/data", () => "written");
-        await app.StartAsync();
-        var client = app.GetTestClient();
-
-        var legacy = await client.SendAsync(Request(HttpMethod.Get, "/data", ("Origin", "https://legacy.example")));
-        var legacyPreflight = await client.SendAsync(Preflight("/data", "https://legacy.example", "PUT"));
-        var allowed = await client.SendAsync(Request(HttpMethod.Get, "/data", ("Origin", "https://a.example")));
-
-        AccessControlHeaders(legacy).Should().BeEmpty("CorsKit's policy does not allow that origin, and the framework's grants nothing");
-        AccessControlHeaders(legacyPreflight).Should().BeEmpty();
-        AccessControlHeaders(allowed).Should().Equal(new Dictionary<string, string>
-        {
-            ["Access-Control-Allow-Origin"] = "https://a.example",
-            ["Access-Control-Allow-Credentials"] = "true",
-        });
-        var logged = app.Services.GetFakeLogCollector().GetSnapshot().Where(r => r.Id.Id == CorsKitEventIds.FrameworkCorsUsed).ToList();
-        logged.Should().ContainSingle().Which.Message.Should().Contain("Remove app.UseCors() and services.AddCors(...)");
-        logged[0].Level.Should().Be(LogLevel.Error);
-    }
-
-    [Fact]
-    public async Task CORS_headers_another_middleware_wrote_before_CorsKit_are_removed_and_logged_once()
-    {
-        var builder = TestHost.CreateBuilder(Json, out _);
-        builder.Services.AddStrictCors();
-        await using var app = builder.Build();
-        app.Use((context, next) =>
-        {
-            context.Response.Headers.AccessControlAllowOrigin = context.Request.Headers.Origin;
-            context.Response.Headers.AccessControlAllowCredentials = "true";
-            return next(context);
-        });
-        app.UseStrictCors();
-        app.MapGet("/data", () => "data");
-        await app.StartAsync();
-        var client = app.GetTestClient();
-
-        var evil = await client.SendAsync(Request(HttpMethod.Get, "/data", ("Origin", "https://evil.example")));
-        await client.SendAsync(Request(HttpMethod.Get, "/data", ("Origin", "https://evil.example")));
-
-        AccessControlHeaders(evil).Should().BeEmpty();
-        app.Services.GetFakeLogCollector().GetSnapshot().Where(r => r.Id.Id == CorsKitEventIds.CorsHeadersBeforeCorsKit).Should().ContainSingle();
-    }
-
-    [Fact]
-    public async Task Without_the_framework_nothing_is_reported()
-    {
-        var builder = TestHost.CreateBuilder(Json, out _);
-        builder.Services.AddStrictCors();
-        await using var app = builder.Build();
-        app.UseStrictCors();
-        app.MapGet("/data", () => "data").RequireStrictCors("a");
-        await app.StartAsync();
-
-        var response = await app.GetTestClient().SendAsync(Request(HttpMethod.Get, "/data", ("Origin", "https://a.example")));
-
-        response.StatusCode.Should().Be(HttpStatusCode.OK);
-        app.Services.GetFakeLogCollector().GetSnapshot().Should().NotContain(r => r.Id.Id == CorsKitEventIds.FrameworkCorsUsed || r.Id.Id == CorsKitEventIds.CorsHeadersBeforeCorsKit);
-    }
-
-    [Fact]
-    public async Task Endpoints_added_after_startup_are_checked_and_kept_by_reloads()
-    {
-        var builder = TestHost.CreateBuilder("""
-            { "Cors": { "DefaultPolicy": "a", "Policies": {
-                "a": { "Origins": [ "https://a.example" ] },
-                "late": { "Origins": [ "https://late.example" ] } } } }
-            """, out var configuration);
-        builder.Services.AddStrictCors();
-        var source = new LateEndpoints();
-        await using var app = builder.Build();
-        app.UseStrictCors();
-        ((IEndpointRouteBuilder)app).DataSources.Add(source);
-        await app.StartAsync();
-        var client = app.GetTestClient();
-        var logs = app.Services.GetFakeLogCollector();
-
-        source.Add("/late", "late");
-        source.Add("/typo", "lat");
-        source.Add("/typo-again", "lat");
-        var late = await client.SendAsync(Request(HttpMethod.Get, "/late", ("Origin", "https://late.example")));
-        var typo = await client.SendAsync(Request(HttpMethod.Get, "/typo", ("Origin", "https://late.example")));
-
-        AccessControlHeaders(late).Should().Contain("Access-Control-Allow-Origin", "https://late.example");
-        AccessControlHeaders(typo).Should().BeEmpty("an unknown policy name denies every origin");
-        var problems = logs.GetSnapshot().Where(r => r.Id.Id == CorsKitEventIds.EndpointPolicyProblem).Select(r => r.Message).ToList();
-        problems.Where(m => m.Contains("'/typo'", StringComparison.Ordinal)).Should().ContainSingle("each endpoint's problem is logged once, however often endpoints change");
-        problems.Should().ContainSingle(m => m.Contains("'/typo-again'", StringComparison.Ordinal));
-        problems.Should().AllSatisfy(m => m.Should().Contain("names the CORS policy 'lat', which does not exist"));
-
-        // A reload that drops the policy only the late endpoint uses is refused.
-        configuration.Set("""{ "Cors": { "DefaultPolicy": "a", "Policies": { "a": { "Origins": [ "https://a.example" ] } } } }""");
-        var afterReload = await client.SendAsync(Request(HttpMethod.Get, "/late", ("Origin", "https://late.example")));
-
-        AccessControlHeaders(afterReload).Should().Contain("Access-Control-Allow-Origin", "https://late.example");
-        logs.GetSnapshot().Should().Contain(r => r.Id.Id == CorsKitEventIds.ReloadRefused && r.Message.Contains("Cors:Policies:late", StringComparison.Ordinal) && r.Message.Contains("'/late'", StringComparison.Ordinal));
-    }
-
     private static WebApplication BuildWithAuthentication()
     {
         var builder = TestHost.CreateBuilder(Json, out _);
@@ -353,26 +156,5 @@ public sealed class PipelineAssemblyTests
         public const string Name = "refusing";
 
         protected override Task<AuthenticateResult> HandleAuthenticateAsync() => Task.FromResult(AuthenticateResult.NoResult());
-    }
-
-    /// <summary>An endpoint data source that gains endpoints while the app runs, as plugins or dynamic routes do.</summary>
-    private sealed class LateEndpoints : EndpointDataSource
-    {
-        private readonly List<Endpoint> _endpoints = [];
-        private CancellationTokenSource _changed = new();
-
-        public override IReadOnlyList<Endpoint> Endpoints => _endpoints;
-
-        public override IChangeToken GetChangeToken() => new CancellationChangeToken(_changed.Token);
-
-        public void Add(string path, string policy)
-        {
-            var builder = new RouteEndpointBuilder(c => c.Response.WriteAsync("late"), Microsoft.AspNetCore.Routing.Patterns.RoutePatternFactory.Parse(path), 0) { DisplayName = path };
-            builder.Metadata.Add(new StrictCorsAttribute(policy));
-            _endpoints.Add(builder.Build());
-            var previous = _changed;
-            _changed = new CancellationTokenSource();
-            previous.Cancel();
-        }
     }
 }

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
 using CorsKit.Testing;
-using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;

@@ -1,24 +1,21 @@
 using System.Diagnostics.Metrics;
 using System.Net;
 using CorsKit.Testing;
-using FluentAssertions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Cors;
-using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
-using Microsoft.Extensions.Logging.Testing;
-using Xunit;
+using Microsoft.Extensions.Time.Testing;
 using Xunit.Abstractions;
 using static CorsKit.Testing.ResponseContract;
 
 namespace CorsKit.IntegrationTests;
 
 /// <summary>
-/// Report-only mode (issue 15): every request evaluated as when enforcing, nothing changed, every
-/// would-be denial reported through logs and the counter.
+/// Report-only mode: every request evaluated as when enforcing, nothing changed, every would-be
+/// denial reported through logs and the counter.
 /// </summary>
 public sealed class ReportOnlyTests(ITestOutputHelper output)
 {
@@ -243,7 +240,7 @@ public sealed class ReportOnlyTests(ITestOutputHelper output)
     [Fact]
     public async Task A_flood_of_reports_is_cut_to_ten_a_minute_per_reason_and_the_rest_is_counted()
     {
-        var clock = new ManualClock();
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 10, 7, 12, 0, 0, TimeSpan.Zero));
         await using var app = await StartAsync(Json(), a => a.MapGet("/data", () => "data"), clock);
         using var requests = Counter(app);
         var client = app.GetTestClient();
@@ -363,18 +360,5 @@ public sealed class ReportOnlyTests(ITestOutputHelper output)
         endpoints(app);
         await app.StartAsync();
         return app;
-    }
-
-    private sealed class ManualClock : TimeProvider
-    {
-        private long _timestamp = 1_000_000;
-
-        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
-
-        public override long GetTimestamp() => _timestamp;
-
-        public override DateTimeOffset GetUtcNow() => new(2026, 10, 7, 12, 0, 0, TimeSpan.Zero);
-
-        public void Advance(TimeSpan by) => _timestamp += by.Ticks;
     }
 }

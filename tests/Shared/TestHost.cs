@@ -1,9 +1,9 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 
 namespace CorsKit.Testing;
 
@@ -25,7 +25,7 @@ public static class TestHost
         builder.Configuration.Sources.Clear();
         ((IConfigurationBuilder)builder.Configuration).Add(configuration);
         builder.Logging.ClearProviders().AddFakeLogging().SetMinimumLevel(LogLevel.Debug);
-        builder.Services.AddSingleton<TimeProvider>(new PinnedClock());
+        builder.Services.AddSingleton<TimeProvider>(PinnedClock());
         return builder;
     }
 
@@ -41,17 +41,14 @@ public static class TestHost
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = environment, ContentRootPath = contentRoot, Args = [] });
         builder.WebHost.UseTestServer();
         builder.Logging.ClearProviders().AddFakeLogging().SetMinimumLevel(LogLevel.Debug);
-        builder.Services.AddSingleton<TimeProvider>(new PinnedClock());
+        builder.Services.AddSingleton<TimeProvider>(PinnedClock());
         return builder;
     }
 
     /// <summary>
-    /// A clock on the day of the Public Suffix List snapshot embedded when this was written
-    /// (2026-10-07). Any later snapshot is younger than that day, so the list's age never adds a
-    /// startup warning to tests that count warnings, however long ago CorsKit was built.
+    /// A clock pinned at noon UTC on the day of the Public Suffix List snapshot embedded when this
+    /// was written (2026-10-07). Any later snapshot is younger than that day, so the list's age
+    /// never adds a startup warning to tests that count warnings, however long ago CorsKit was built.
     /// </summary>
-    private sealed class PinnedClock : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => new(2026, 10, 7, 12, 0, 0, TimeSpan.Zero);
-    }
+    private static FakeTimeProvider PinnedClock() => new(new DateTimeOffset(2026, 10, 7, 12, 0, 0, TimeSpan.Zero));
 }

@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using CorsKit.Engine;
 using CorsKit.Fetch;
 
 namespace CorsKit.Cli;

@@ -1,7 +1,5 @@
 using System.Globalization;
-using CorsKit.Engine;
 using CorsKit.Fetch;
-using CorsKit.Policies;
 
 namespace CorsKit.Cli;
 

@@ -1,4 +1,3 @@
-using CorsKit.Engine;
 using CorsKit.Fetch;
 using CorsKit.Origins;
 

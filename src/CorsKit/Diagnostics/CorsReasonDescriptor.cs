@@ -1,5 +1,4 @@
 using CorsKit.Engine;
-using CorsKit.Policies;
 using Microsoft.Extensions.Logging;
 
 namespace CorsKit.Diagnostics;

@@ -1,6 +1,5 @@
-using System.Diagnostics.Metrics;
 using System.Net;
-using CorsKit.Testing;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging;
@@ -34,15 +33,15 @@ public sealed class DiagnosticsTests : IAsyncLifetime
 
     public static TheoryData<string, int, string> Denials => new()
     {
-        { "origin not allowed", 2001, "Preflight from origin 'https://evil.example' denied: policy 'web' does not allow this origin." },
-        { "malformed origin", 2002, "the Origin header 'https://APP.example.com/' is not a browser-canonical origin" },
-        { "several origins", 2003, "it carries 2 Origin headers; browsers send exactly one." },
-        { "null origin", 2004, "Preflight from the opaque origin 'null' denied under policy 'web'" },
-        { "method not allowed", 2005, "Preflight from origin 'https://app.example.com' denied: policy 'web' does not allow the method 'DELETE'." },
-        { "header not allowed", 2006, "Preflight from origin 'https://app.example.com' denied: policy 'web' does not allow the request header 'x-custom'." },
-        { "private network not allowed", 2008, "it asks for private network access, which policy 'web' does not allow." },
-        { "blocked write", 2009, "Blocked a cross-origin POST from origin 'https://evil.example' under policy 'web' before the endpoint ran (origin_not_allowed)." },
-        { "credentials mismatch", 2007, "Request from origin 'https://app.example.com' carries cookies, but policy 'web' does not allow credentials" },
+        { "origin not allowed", CorsKitEventIds.OriginNotAllowed, "Preflight from origin 'https://evil.example' denied: policy 'web' does not allow this origin." },
+        { "malformed origin", CorsKitEventIds.OriginMalformed, "the Origin header 'https://APP.example.com/' is not a browser-canonical origin" },
+        { "several origins", CorsKitEventIds.SeveralOrigins, "it carries 2 Origin headers; browsers send exactly one." },
+        { "null origin", CorsKitEventIds.NullOrigin, "Preflight from the opaque origin 'null' denied under policy 'web'" },
+        { "method not allowed", CorsKitEventIds.MethodNotAllowed, "Preflight from origin 'https://app.example.com' denied: policy 'web' does not allow the method 'DELETE'." },
+        { "header not allowed", CorsKitEventIds.HeaderNotAllowed, "Preflight from origin 'https://app.example.com' denied: policy 'web' does not allow the request header 'x-custom'." },
+        { "private network not allowed", CorsKitEventIds.PrivateNetworkNotAllowed, "it asks for private network access, which policy 'web' does not allow." },
+        { "blocked write", CorsKitEventIds.CrossOriginRequestBlocked, "Blocked a cross-origin POST from origin 'https://evil.example' under policy 'web' before the endpoint ran (origin_not_allowed)." },
+        { "credentials mismatch", CorsKitEventIds.CredentialsNotAllowed, "Request from origin 'https://app.example.com' carries cookies, but policy 'web' does not allow credentials" },
     };
 
     [Theory]

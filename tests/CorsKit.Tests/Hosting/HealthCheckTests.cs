@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Time.Testing;
 using static CorsKit.Testing.ResponseContract;
 
 namespace CorsKit.Tests.Hosting;
@@ -51,7 +52,7 @@ public sealed class HealthCheckTests
     public async Task A_public_suffix_list_older_than_180_days_is_degraded()
     {
         var listDate = CorsKit.Origins.PublicSuffixListSnapshot.Current.Date;
-        await using var app = await StartAsync(out _, new PinnedTime(listDate.AddDays(181)));
+        await using var app = await StartAsync(out _, new FakeTimeProvider(new DateTimeOffset(listDate.AddDays(181).ToDateTime(new TimeOnly(12, 0)), TimeSpan.Zero)));
 
         var report = await CheckAsync(app);
 
@@ -85,10 +86,5 @@ public sealed class HealthCheckTests
     {
         await app.StartAsync();
         return app;
-    }
-
-    private sealed class PinnedTime(DateOnly day) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => new(day.ToDateTime(new TimeOnly(12, 0)), TimeSpan.Zero);
     }
 }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net;
 using Microsoft.Extensions.Logging;
 using static CorsKit.Testing.ResponseContract;
 

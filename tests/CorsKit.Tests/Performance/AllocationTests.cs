@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 
 namespace CorsKit.Tests.Performance;
 
@@ -76,22 +77,12 @@ public sealed class AllocationTests : IDisposable
     public void Hot_path_allocates_nothing_per_request(string path, string method, (string, string)[] headers, int expectedStatus, HeaderStore store)
     {
         var http = new ReusableHttpContext(_services, store).WithRequest(method, headers);
-        for (var i = 0; i < 100; i++)
-        {
-            http.Send(_app); // warm up: JIT, static caches, lazily created collections
-        }
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < Iterations; i++)
-        {
-            http.Send(_app);
-        }
-
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        var allocated = Allocations.PerCall(Iterations, () => http.Send(_app));
 
         http.StatusCode.Should().Be(expectedStatus, path);
         http.ResponseHeaders.Vary.ToString().Should().StartWith("Origin", "the request really went through CorsKit");
-        allocated.Should().Be(0, $"'{path}' must allocate nothing per request ({allocated / (double)Iterations:F1} B/request measured)");
+        allocated.Should().Be(0, $"'{path}' must allocate nothing per request ({allocated:F1} B/request measured)");
     }
 
     public static TheoryData<string, string, string, int> EndpointPaths => new()
@@ -113,22 +104,12 @@ public sealed class AllocationTests : IDisposable
             _ => new Endpoint(null, new EndpointMetadataCollection(new DisableStrictCorsAttribute(), new HttpMethodMetadata(["GET"]), new StrictCorsAttribute("web")), endpointName),
         };
         var http = new ReusableHttpContext(_services, HeaderStore.Kestrel).WithRequest("GET", ("Origin", origin)).WithEndpoint(endpoint);
-        for (var i = 0; i < 100; i++)
-        {
-            http.Send(_app);
-        }
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < Iterations; i++)
-        {
-            http.Send(_app);
-        }
-
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        var allocated = Allocations.PerCall(Iterations, () => http.Send(_app));
 
         http.StatusCode.Should().Be(expectedStatus, path);
         http.ResponseHeaders.Vary.ToString().Should().StartWith("Origin", "the request really went through CorsKit");
-        allocated.Should().Be(0, $"'{path}' must allocate nothing per request ({allocated / (double)Iterations:F1} B/request measured)");
+        allocated.Should().Be(0, $"'{path}' must allocate nothing per request ({allocated:F1} B/request measured)");
     }
 
     public static TheoryData<string, string, (string, string)[], int> ReportOnlyPaths => new()
@@ -151,7 +132,7 @@ public sealed class AllocationTests : IDisposable
     {
         using var services = new ServiceCollection()
             .AddLogging(b => b.AddProvider(new ListeningLoggerProvider()).SetMinimumLevel(LogLevel.Information))
-            .AddSingleton<TimeProvider>(new StoppedClock())
+            .AddSingleton<TimeProvider>(new FakeTimeProvider(new DateTimeOffset(2026, 10, 7, 12, 0, 0, TimeSpan.Zero)))
             .AddStrictCors(o =>
             {
                 o.Mode = StrictCorsMode.ReportOnly;
@@ -163,27 +144,12 @@ public sealed class AllocationTests : IDisposable
         builder.Run(_ => Task.CompletedTask);
         var app = builder.Build();
         var http = new ReusableHttpContext(services, HeaderStore.Kestrel).WithRequest(method, headers);
-        for (var i = 0; i < 100; i++)
-        {
-            http.Send(app);
-        }
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < Iterations; i++)
-        {
-            http.Send(app);
-        }
-
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        var allocated = Allocations.PerCall(Iterations, () => http.Send(app));
 
         http.StatusCode.Should().Be(expectedStatus, path);
         http.ResponseHeaders.AccessControlAllowOrigin.Count.Should().Be(0, "report-only mode writes no header");
-        allocated.Should().Be(0, $"'{path}' must allocate nothing per request ({allocated / (double)Iterations:F1} B/request measured)");
-    }
-
-    private sealed class StoppedClock : TimeProvider
-    {
-        public override long GetTimestamp() => 1_000_000;
+        allocated.Should().Be(0, $"'{path}' must allocate nothing per request ({allocated:F1} B/request measured)");
     }
 
     /// <summary>A logger that wants every event and drops it: what a real provider costs CorsKit up to the call.</summary>
@@ -222,20 +188,10 @@ public sealed class AllocationTests : IDisposable
         listener.SetMeasurementEventCallback<long>((_, value, _, _) => counted += value);
         listener.Start();
         var http = new ReusableHttpContext(_services, HeaderStore.Kestrel).WithRequest("GET", ("Origin", "https://app.example.com"));
-        for (var i = 0; i < 100; i++)
-        {
-            http.Send(_app);
-        }
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < Iterations; i++)
-        {
-            http.Send(_app);
-        }
+        var allocated = Allocations.PerCall(Iterations, () => http.Send(_app));
 
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-
-        counted.Should().Be(100 + Iterations, "every request was counted");
+        counted.Should().Be(Allocations.WarmUpCalls + Iterations, "every request was counted");
         allocated.Should().Be(0);
     }
 }

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using CorsKit.Diagnostics;
-using CorsKit.Hosting.Configuration;
 using CorsKit.Policies;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.Http;
