@@ -60,8 +60,8 @@ public sealed class ConfigMapReloadTests(ITestOutputHelper output)
         var watching = fleet.Instances
             .Select(instance => Observation.WatchAsync(
                 client, instance, clock, deadline,
-                seen: _ => instance.LoggedAt(1001, swappedAt) is not null,
-                settled: _ => instance.LoggedAt(1001, swappedAt) is { } refusedAt && clock.Elapsed > refusedAt + Settle))
+                seen: _ => instance.LoggedAt(CorsKitEventIds.ReloadRefused, swappedAt) is not null,
+                settled: _ => instance.LoggedAt(CorsKitEventIds.ReloadRefused, swappedAt) is { } refusedAt && clock.Elapsed > refusedAt + Settle))
             .ToList();
         await Task.Delay(BeforeSwap);
         swappedAt = clock.Elapsed;
@@ -72,7 +72,7 @@ public sealed class ConfigMapReloadTests(ITestOutputHelper output)
         for (var i = 0; i < Instances; i++)
         {
             var instance = fleet.Instances[i];
-            var refusedAt = instance.LoggedAt(1001, swappedAt);
+            var refusedAt = instance.LoggedAt(CorsKitEventIds.ReloadRefused, swappedAt);
             var log = string.Join(Environment.NewLine, instance.LinesSince(swappedAt).Select(l => l.Line));
             output.WriteLine($"instance {instance.Name}: refusal (EventId 1001) logged {(refusedAt is { } at ? Seconds(at - swappedAt) : "never")} after the swap; "
                 + $"{observed[i].Count} answers, all {string.Join(", ", observed[i].SelectMany(o => o.AnsweredBy(FleetPolicies.Blue, FleetPolicies.Green)).Distinct())}");
@@ -81,7 +81,7 @@ public sealed class ConfigMapReloadTests(ITestOutputHelper output)
             refusedAt.Should().NotBeNull($"instance {instance.Name} must log the refused reload:{Environment.NewLine}{instance.Output}");
             (refusedAt!.Value - swappedAt).Should().BeLessThanOrEqualTo(ConvergenceBound);
             log.Should().Contain("CorsKit refused the reloaded configuration").And.Contain("Cors:Policies:web");
-            instance.LoggedAt(1000, swappedAt).Should().BeNull("no policies were loaded from the invalid file");
+            instance.LoggedAt(CorsKitEventIds.PoliciesLoaded, swappedAt).Should().BeNull("no policies were loaded from the invalid file");
             observed[i].Should().NotBeEmpty()
                 .And.OnlyContain(o => FleetPolicies.Blue.Answered(o.Answer, o.Preflight), "the last good policy stays in force on instance {0}", instance.Name);
         }
@@ -131,7 +131,7 @@ public sealed class ConfigMapReloadTests(ITestOutputHelper output)
             var instance = fleet.Instances[i];
             var observations = observed[i];
             var first = observations.FindIndex(o => to.Answered(o.Answer, o.Preflight));
-            var loadedAt = instance.LoggedAt(1000, swappedAt);
+            var loadedAt = instance.LoggedAt(CorsKitEventIds.PoliciesLoaded, swappedAt);
             output.WriteLine($"instance {instance.Name}: {to} served {(first >= 0 ? Seconds(observations[first].Received - swappedAt) : "never")} after the swap "
                 + $"(policies loaded, EventId 1000, logged {(loadedAt is { } at ? Seconds(at - swappedAt) : "never")} after it); "
                 + $"{observations.Count} answers: {first} {from} then {observations.Count - Math.Max(first, 0)} {to}");
