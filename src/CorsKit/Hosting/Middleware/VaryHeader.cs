@@ -29,7 +29,9 @@ internal sealed class VaryHeader
 
     /// <summary>
     /// Adds the tokens the response's Vary lacks, keeping whatever is there: never a duplicate,
-    /// nothing added after <c>*</c>, tokens compared case-insensitively.
+    /// nothing added after <c>*</c>, tokens compared case-insensitively. A token of this set that
+    /// is there twice (the endpoint or a proxied backend appended its own <c>Vary: Origin</c> to the
+    /// one written before it ran) is kept once.
     /// </summary>
     public void AddTo(IHeaderDictionary headers)
     {
@@ -48,18 +50,58 @@ internal sealed class VaryHeader
         }
 
         List<string>? missing = null;
+        var repeated = false;
         foreach (var token in _tokens)
         {
             if (!Contains(existing, token))
             {
                 (missing ??= []).Add(token);
             }
+            else
+            {
+                repeated |= Occurrences(existing, token) > 1;
+            }
         }
 
-        if (missing is not null)
+        if (missing is not null || repeated)
         {
-            headers.Vary = string.Join(", ", existing.Where(v => !string.IsNullOrEmpty(v)).Concat(missing));
+            var kept = repeated ? OnceEach(existing) : existing.Where(v => !string.IsNullOrEmpty(v));
+            headers.Vary = string.Join(", ", kept.Concat(missing ?? []));
         }
+    }
+
+    /// <summary>The tokens of <paramref name="vary"/> in order, each of this set's tokens only the first time.</summary>
+    private IEnumerable<string> OnceEach(StringValues vary)
+    {
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var value in vary)
+        {
+            foreach (var part in (value ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (!_tokens.Contains(part, StringComparer.OrdinalIgnoreCase) || seen.Add(part))
+                {
+                    yield return part;
+                }
+            }
+        }
+    }
+
+    private static int Occurrences(StringValues vary, string token)
+    {
+        var count = 0;
+        foreach (var value in vary)
+        {
+            var text = value.AsSpan();
+            foreach (var range in text.Split(','))
+            {
+                if (text[range].Trim().Equals(token, StringComparison.OrdinalIgnoreCase))
+                {
+                    count++;
+                }
+            }
+        }
+
+        return count;
     }
 
     private static bool Contains(StringValues vary, string token)
