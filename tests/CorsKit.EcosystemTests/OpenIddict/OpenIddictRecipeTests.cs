@@ -44,9 +44,8 @@ public sealed partial class OpenIddictRecipeTests
         spa.Exchanges.Should().HaveCount(2).And.OnlyContain(e => !e.IsPreflight && e.Status == HttpStatusCode.OK, "both are simple GETs");
         foreach (var exchange in spa.Exchanges)
         {
-            AccessControlHeaders(exchange.ResponseHeaders.Select(h => KeyValuePair.Create(h.Key, (IEnumerable<string>)[h.Value])))
-                .Should().BeEquivalentTo(new Dictionary<string, string> { ["Access-Control-Allow-Origin"] = Spa });
-            VaryTokens([exchange.ResponseHeaders["Vary"]]).Should().Equal("Origin");
+            exchange.AccessControl.Should().BeEquivalentTo(new Dictionary<string, string> { ["Access-Control-Allow-Origin"] = Spa });
+            exchange.Vary.Should().Equal("Origin");
         }
 
         await unreadable.Should().ThrowAsync<HttpRequestException>("another origin gets no Access-Control-Allow-Origin");
@@ -96,9 +95,8 @@ public sealed partial class OpenIddictRecipeTests
         foreach (var exchange in spa.Exchanges)
         {
             exchange.RequestHeaders.Should().NotContainKey("Cookie", "fetch() sends no cookies cross-origin by default");
-            AccessControlHeaders(exchange.ResponseHeaders.Select(h => KeyValuePair.Create(h.Key, (IEnumerable<string>)[h.Value])))
-                .Should().BeEquivalentTo(new Dictionary<string, string> { ["Access-Control-Allow-Origin"] = Spa });
-            VaryTokens([exchange.ResponseHeaders["Vary"]]).Should().Equal("Origin");
+            exchange.AccessControl.Should().BeEquivalentTo(new Dictionary<string, string> { ["Access-Control-Allow-Origin"] = Spa });
+            exchange.Vary.Should().Equal("Origin");
         }
 
         idp.AuthorizeRuns.Should().Be(1);

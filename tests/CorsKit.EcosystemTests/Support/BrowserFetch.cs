@@ -18,7 +18,17 @@ public sealed record Exchange(
     bool IsPreflight,
     IReadOnlyDictionary<string, string> RequestHeaders,
     HttpStatusCode Status,
-    IReadOnlyDictionary<string, string> ResponseHeaders);
+    IReadOnlyDictionary<string, string> ResponseHeaders)
+{
+    /// <summary>Every Access-Control-* header of the response, name to value.</summary>
+    public IReadOnlyDictionary<string, string> AccessControl =>
+        ResponseHeaders.Where(h => h.Key.StartsWith("Access-Control-", StringComparison.OrdinalIgnoreCase))
+            .ToDictionary(h => h.Key, h => h.Value, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The response's Vary tokens, in order.</summary>
+    public IReadOnlyList<string> Vary =>
+        ResponseHeaders.TryGetValue("Vary", out var vary) ? CorsKit.Testing.ResponseContract.VaryTokens([vary]) : [];
+}
 
 /// <summary>
 /// A cross-origin <c>fetch()</c> from a page on <see cref="Origin"/>, as the Fetch standard's CORS
