@@ -144,7 +144,8 @@ public sealed class GrpcWebRecipeTests
 
         var call = exchanges[1];
         call.RequestHeaders["Content-Type"].Should().Be(mode == GrpcWebMode.GrpcWeb ? "application/grpc-web" : "application/grpc-web-text");
-        call.RequestHeaders["X-User-Agent"].Should().StartWith("grpc-dotnet/");
+        call.RequestHeaders["X-User-Agent"].Should().StartWith("grpc-dotnet/2.85.0 ");
+        call.RequestHeaders["grpc-accept-encoding"].Should().Be("identity,gzip,deflate");
         call.Status.Should().Be(HttpStatusCode.OK);
         call.ResponseHeaders["Content-Type"].Should().Be(call.RequestHeaders["Content-Type"]);
         call.AccessControl.Should().BeEquivalentTo(new Dictionary<string, string>
