@@ -72,6 +72,49 @@ public sealed class PipelineAssemblyTests
             .And.Contain("Write: app.UseStrictCors(); app.UseAuthentication(); app.UseAuthorization();");
     }
 
+    /// <summary>
+    /// The attack: an app registers an authentication scheme that answers requests itself (an
+    /// OpenID Connect callback, OpenIddict's token endpoint) and never calls UseAuthentication():
+    /// WebApplication adds it ahead of CorsKit, so those answers go out before the guard and
+    /// without CORS headers. Before the fix the app started silently.
+    /// </summary>
+    [Fact]
+    public async Task Authentication_that_WebApplication_adds_ahead_of_CorsKit_stops_startup_when_a_scheme_answers_requests()
+    {
+        var builder = TestHost.CreateBuilder(Json, out _);
+        builder.Services.AddStrictCors();
+        builder.Services.AddAuthentication(o => (o.DefaultScheme, o.DefaultChallengeScheme) = ("Cookies", "oidc"))
+            .AddCookie("Cookies")
+            .AddOpenIdConnect("oidc", o =>
+            {
+                o.Configuration = new() { Issuer = "https://idp.example", AuthorizationEndpoint = "https://idp.example/authorize" };
+                o.ClientId = "corskit-test";
+            });
+        await using var app = builder.Build();
+        app.UseStrictCors();
+        app.MapGet("/", () => "home");
+
+        var start = () => app.StartAsync();
+
+        (await start.Should().ThrowAsync<InvalidOperationException>())
+            .Which.Message.Should().Contain("WebApplication adds app.UseAuthentication() ahead of app.UseStrictCors()").And.Contain("scheme 'oidc'")
+            .And.Contain("Write: app.UseStrictCors(); app.UseAuthentication(); app.UseAuthorization();");
+    }
+
+    [Fact]
+    public async Task Authentication_that_WebApplication_adds_starts_when_no_scheme_answers_requests()
+    {
+        await using var app = BuildWithAuthentication();
+        app.UseStrictCors();
+        app.MapGet("/open", () => "open");
+
+        await app.StartAsync();
+        var response = await app.GetTestClient().SendAsync(Request(HttpMethod.Get, "/open", ("Origin", "https://a.example")));
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        AccessControlHeaders(response).Should().Contain("Access-Control-Allow-Origin", "https://a.example");
+    }
+
     [Fact]
     public async Task In_the_order_the_message_names_a_401_from_an_allowed_origin_is_readable()
     {

@@ -10,7 +10,8 @@ namespace CorsKit.EcosystemTests.OpenIddict;
 /// middlewares, so ahead of CorsKit. OpenIddict's server answers its endpoints inside that
 /// middleware (an <c>IAuthenticationRequestHandler</c>), before CorsKit has decided anything.
 /// README, "Pipeline placement": a wrong assembly never starts silently, and the analogous
-/// case of <c>UseAuthorization()</c> stops startup. FAILS TODAY (see the report of issue 23).
+/// case of <c>UseAuthorization()</c> stops startup. It failed before PipelineCheck refused this
+/// assembly: discovery went out without CORS headers and a disallowed origin's POST reached OpenIddict.
 /// </summary>
 public sealed class ImplicitAuthenticationOrderTests
 {
@@ -43,9 +44,9 @@ public sealed class ImplicitAuthenticationOrderTests
         var discovered = await client.SendAsync(discovery);
         var redeemed = await client.SendAsync(forgedRedemption);
 
-        // Today: 200 without Access-Control-Allow-Origin or Vary (the SPA cannot read the
-        // discovery document), and OpenIddict processes the disallowed origin's POST (400
-        // invalid_grant) before the CSRF guard sees it.
+        // Before the fix: 200 without Access-Control-Allow-Origin or Vary (the SPA could not read
+        // the discovery document), and OpenIddict processed the disallowed origin's POST (400
+        // invalid_grant) before the CSRF guard saw it.
         AccessControlHeaders(discovered).Should().BeEquivalentTo(new Dictionary<string, string> { ["Access-Control-Allow-Origin"] = Spa },
             "the default policy grants the SPA's origin, whatever answers the request");
         VaryTokens(discovered).Should().Equal("Origin");

@@ -173,7 +173,7 @@ public sealed class SignalRRecipeTests
         problem.RootElement.GetProperty("check").GetString().Should().Be("credentials_not_allowed");
         problem.RootElement.GetProperty("policy").GetString().Should().Be("app");
         problem.RootElement.GetProperty("fix").GetString().Should().Be(
-            "If \"https://app.example\" may act with the user's credentials, set Cors:Policies:app:AllowCredentials to true; otherwise send the request without cookies.");
+            "If \"https://app.example\" may act with the user's credentials, set Cors:Policies:app:AllowCredentials to true; otherwise keep cookies away from the request: the browser sends every cookie of the API's host, so a bearer-token API (or SignalR hub) needs a host no cookie is set for (no affinity cookie, no other app's cookie).");
         app.Blocked.Should().Equal("Blocked a cross-origin POST from origin 'https://app.example' under policy 'app' before the endpoint ran (credentials_not_allowed).");
     }
 

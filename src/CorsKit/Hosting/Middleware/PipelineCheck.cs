@@ -2,6 +2,7 @@ using System.Collections;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using CorsKit.Diagnostics;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Cors.Infrastructure;
@@ -66,6 +67,7 @@ internal sealed class PipelineCheck : IStartupFilter
         // With WebApplication the app's own middlewares are on a builder of their own, already
         // assembled when this runs; the builder here is the host's, which wraps it.
         var appBuilder = _usedOn;
+        var authenticationCalled = appBuilder?.Properties.ContainsKey(AuthMarkers[0]) == true;
         var authorizationCalled = appBuilder?.Properties.ContainsKey(AuthMarkers[1]) == true;
         next(app);
         if (_usedOn is null)
@@ -73,6 +75,18 @@ internal sealed class PipelineCheck : IStartupFilter
             throw new InvalidOperationException(
                 "CorsKit is registered (services.AddStrictCors()) but app.UseStrictCors() is never called: no response gets CORS headers and the CSRF guard is off. "
                 + "Add app.UseStrictCors() after routing and before app.UseAuthentication(), app.UseAuthorization() and the endpoints (see README, Pipeline placement).");
+        }
+
+        if (appBuilder is not null && !ReferenceEquals(appBuilder, app)
+            && !authenticationCalled && appBuilder.Properties.ContainsKey(AuthMarkers[0])
+            && RequestHandlingScheme(app.ApplicationServices) is { } scheme)
+        {
+            // Likewise UseAuthentication(), when authentication is registered: harmless while it
+            // only reads who the user is, not when a scheme answers requests itself (an OpenID
+            // Connect callback, OpenIddict's endpoints): those answers would go out before CorsKit.
+            throw new InvalidOperationException(
+                $"WebApplication adds app.UseAuthentication() ahead of app.UseStrictCors(), because the app does not call it, and authentication scheme '{scheme}' answers requests itself: "
+                + $"its answers to cross-origin requests would go out without CORS headers and its cross-origin POSTs would never meet the CSRF guard. Call it yourself, after CorsKit. {WriteInstead}");
         }
 
         if (appBuilder is not null && !ReferenceEquals(appBuilder, app)
@@ -182,6 +196,10 @@ internal sealed class PipelineCheck : IStartupFilter
             }
         }
     }
+
+    /// <summary>The first authentication scheme whose handler answers requests (<see cref="IAuthenticationRequestHandler"/>), or null.</summary>
+    private static string? RequestHandlingScheme(IServiceProvider services) =>
+        services.GetService<IAuthenticationSchemeProvider>()?.GetRequestHandlerSchemesAsync().GetAwaiter().GetResult().FirstOrDefault()?.Name;
 
     private static bool RequiresAuthorization(Endpoint endpoint) =>
         endpoint.Metadata.GetMetadata<IAuthorizeData>() is not null || endpoint.Metadata.GetMetadata<AuthorizationPolicy>() is not null;
