@@ -52,6 +52,12 @@ public static class CorsKitEventIds
     /// <summary>The startup inventory of exemptions: endpoints that accept cross-origin form posts, authentication callbacks, endpoints that disable CORS or leave their CORS headers to themselves (Information).</summary>
     public const int EndpointInventory = 1014;
 
+    /// <summary>An origin the origin store gave that configuration would refuse: never matched (Warning).</summary>
+    public const int StoreOriginRefused = 1017;
+
+    /// <summary>The origin store failed or timed out for a key: its origins are denied, or its last good list serves (Error, at most once a second).</summary>
+    public const int OriginStoreFailed = 1018;
+
     /// <summary>Access-Control-* headers another component wrote were replaced by CorsKit's decision, once per endpoint (Warning).</summary>
     public const int CorsHeadersOverridden = 1016;
 
@@ -84,6 +90,9 @@ public static class CorsKitEventIds
 
     /// <summary>A cross-site form post to an authentication callback path that its handler did not consume, blocked (Debug).</summary>
     public const int CallbackNotConsumed = 2010;
+
+    /// <summary>A request denied because the origin store failed to give the key's origins (Debug).</summary>
+    public const int OriginStoreUnavailable = 2011;
 
     /// <summary>Report-only mode: a request the policy would deny (Information, rate-limited).</summary>
     public const int ReportOnlyWouldDeny = 3001;

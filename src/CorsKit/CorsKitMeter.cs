@@ -14,4 +14,11 @@ public static class CorsKitMeter
     /// <c>cors.policy</c> and <c>cors.reason</c> (never the origin).
     /// </summary>
     public const string RequestsCounter = "corskit.requests";
+
+    /// <summary>
+    /// The counter of queries to the origin store (<see cref="IStrictCorsOriginStore"/>), tagged
+    /// <c>cors.policy</c> and <c>result</c>: <c>found</c>, <c>unknown_key</c>, <c>failed</c>,
+    /// <c>timed_out</c>, <c>over_limit</c> (never the key).
+    /// </summary>
+    public const string OriginStoreQueriesCounter = "corskit.origin_store.queries";
 }

@@ -2,6 +2,7 @@ using CorsKit.Diagnostics;
 using CorsKit.Hosting.Configuration;
 using CorsKit.Hosting.Endpoints;
 using CorsKit.Hosting.Middleware;
+using CorsKit.Hosting.Stores;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -73,6 +74,7 @@ public static class StrictCorsApplicationBuilderExtensions
             return new StrictCorsMiddleware(
                 next,
                 store,
+                app.ApplicationServices.GetRequiredService<OriginStoreCache>(),
                 callbacks,
                 inventory,
                 new DecisionRecorder(metrics, reports, logger),

@@ -26,6 +26,21 @@ public sealed class StrictCorsPolicyBuilder
     /// <returns>This builder.</returns>
     public StrictCorsPolicyBuilder WithOrigins(params string[] origins) => AddAll(_policy.Origins, origins);
 
+    /// <summary>
+    /// Takes origins from the application's <see cref="IStrictCorsOriginStore"/>, per key the
+    /// request carries (see <see cref="StrictCorsOriginStoreOptions"/>).
+    /// </summary>
+    /// <param name="key"><c>Host</c>, <c>Route:&lt;name&gt;</c> or <c>Header:&lt;name&gt;</c>.</param>
+    /// <param name="configure">Sets the cache's times and bounds.</param>
+    /// <returns>This builder.</returns>
+    public StrictCorsPolicyBuilder WithOriginStore(string key, Action<StrictCorsOriginStoreOptions>? configure = null)
+    {
+        var store = new StrictCorsOriginStoreOptions { Key = key };
+        configure?.Invoke(store);
+        _policy.OriginStore = store;
+        return this;
+    }
+
     /// <summary>Allows every origin (<c>*</c>): only for public data, never with credentials.</summary>
     /// <returns>This builder.</returns>
     public StrictCorsPolicyBuilder AllowAnyOrigin() => AddAll(_policy.Origins, ["*"]);

@@ -46,6 +46,13 @@ public sealed class StrictCorsPolicyOptions
     public bool AllowInsecureOrigins { get; set; }
 
     /// <summary>
+    /// Takes the policy's origins from the application's <see cref="IStrictCorsOriginStore"/>,
+    /// per key the request carries (a tenant's host, a route value), in addition to
+    /// <see cref="Origins"/>, which may then be empty. Null: only <see cref="Origins"/>.
+    /// </summary>
+    public StrictCorsOriginStoreOptions? OriginStore { get; set; }
+
+    /// <summary>
     /// This policy's own <see cref="StrictCorsMode"/>; unset, the section's
     /// <see cref="StrictCorsOptions.Mode"/> applies. Report-only policies change nothing on
     /// responses and report what they would deny.

@@ -2,6 +2,7 @@ using CorsKit;
 using CorsKit.Diagnostics;
 using CorsKit.Hosting.Configuration;
 using CorsKit.Hosting.Middleware;
+using CorsKit.Hosting.Stores;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.OutputCaching;
@@ -66,6 +67,23 @@ public static class StrictCorsServiceCollectionExtensions
         return services.AddStrictCorsCore();
     }
 
+    /// <summary>
+    /// Registers the application's store of origins per key (scoped: a query gets a scope of its
+    /// own, so the store may use a DbContext), for policies whose <c>OriginStore</c> is set. Also
+    /// registers <see cref="IStrictCorsOriginCache"/>, to apply a change at once. Call it next to
+    /// <c>AddStrictCors()</c>; startup fails when a policy has an origin store and none is registered.
+    /// </summary>
+    /// <typeparam name="TStore">The application's store.</typeparam>
+    /// <param name="services">The service collection.</param>
+    /// <returns>The service collection.</returns>
+    public static IServiceCollection AddStrictCorsOriginStore<[System.Diagnostics.CodeAnalysis.DynamicallyAccessedMembers(System.Diagnostics.CodeAnalysis.DynamicallyAccessedMemberTypes.PublicConstructors)] TStore>(this IServiceCollection services)
+        where TStore : class, IStrictCorsOriginStore
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddScoped<IStrictCorsOriginStore, TStore>();
+        return services;
+    }
+
     private static IServiceCollection AddStrictCorsCore(this IServiceCollection services)
     {
         if (!services.Any(d => d.ServiceType == typeof(PipelineCheck)))
@@ -82,6 +100,8 @@ public static class StrictCorsServiceCollectionExtensions
         }
 
         services.TryAddSingleton<CorsKitStatus>();
+        services.TryAddSingleton<OriginStoreCache>();
+        services.TryAddSingleton<IStrictCorsOriginCache>(s => s.GetRequiredService<OriginStoreCache>());
         services.TryAddSingleton<CorsPolicyStore>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();

@@ -131,6 +131,8 @@ public sealed class FrameworkCorsNextToCorsKitTests
         var logged = app.Services.GetFakeLogCollector().GetSnapshot().Where(r => r.Id.Id == CorsKitEventIds.FrameworkCorsUsed).ToList();
         logged.Should().ContainSingle().Which.Message.Should().Contain("Remove app.UseCors() and services.AddCors(...)");
         logged[0].Level.Should().Be(LogLevel.Error);
+        app.Services.GetFakeLogCollector().GetSnapshot().Should().NotContain(r => r.Id.Id == CorsKitEventIds.CorsHeadersOverridden,
+            "the framework's middleware writes nothing where CorsKit enforces: no header of its had to be replaced as the response started");
     }
 
     [Fact]

@@ -22,6 +22,7 @@ public sealed class ArchitectureTests
         ["CorsKit.Diagnostics"],
         ["CorsKit.Hosting.Configuration"], // loading and reload
         ["CorsKit.Hosting.Endpoints"], // endpoint metadata
+        ["CorsKit.Hosting.Stores"], // origins from the application's store
         ["CorsKit.Hosting.Middleware"], // the request path
         ["Microsoft.Extensions.DependencyInjection", "Microsoft.AspNetCore.Builder"], // the entry points
     ];

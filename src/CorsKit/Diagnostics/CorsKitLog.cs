@@ -62,6 +62,35 @@ internal static partial class CorsKitLog
 
     public static void HeaderNotAllowed(ILogger logger, DenialFacts facts) => HeaderNotAllowed(logger, facts.Origin, facts.Detail, facts.Policy);
 
+    public static void OriginStoreUnavailable(ILogger logger, DenialFacts facts) => OriginStoreUnavailableCore(logger, facts.Kind, facts.Origin, facts.Policy);
+
+    /// <summary>Logs, as the audit event, how a store key's list changed since CorsKit last saw it.</summary>
+    public static void StoreOriginsChanged(ILogger logger, string policy, string key, IReadOnlyList<string> before, IReadOnlyList<string> after)
+    {
+        if (!logger.IsEnabled(LogLevel.Information))
+        {
+            return;
+        }
+
+        var added = after.Except(before, StringComparer.Ordinal).Select(o => $"{Environment.NewLine}  - widened: Policies:{policy}:OriginStore[{key}]: added '{o}'.").ToList();
+        var removed = before.Except(after, StringComparer.Ordinal).Select(o => $"{Environment.NewLine}  - narrowed: Policies:{policy}:OriginStore[{key}]: removed '{o}'.").ToList();
+        AccessChangedCore(logger, added.Count > 0 ? "widened" : "narrowed only", $"by the origin store, for key '{key}' of policy '{policy}'",
+            $"{added.Count} change(s) widened it, {removed.Count} narrowed it", string.Concat(added.Concat(removed)));
+    }
+
+    [LoggerMessage(EventId = CorsKitEventIds.StoreOriginRefused, EventName = nameof(CorsKitEventIds.StoreOriginRefused), Level = LogLevel.Warning,
+        Message = "The origin store gave policy '{Policy}' an origin for key '{Key}' that configuration would refuse, so it is never matched (the key's valid origins still are): {Reason}")]
+    public static partial void StoreOriginRefused(ILogger logger, string policy, string key, string reason);
+
+    [LoggerMessage(EventId = CorsKitEventIds.OriginStoreFailed, EventName = nameof(CorsKitEventIds.OriginStoreFailed), Level = LogLevel.Error,
+        Message = "The origin store {Outcome} for key '{Key}' of policy '{Policy}'; serving the key's last good list: {ServingStale}; otherwise its origins are denied (fail closed). "
+            + "{LeftOut} more failure(s) since the last such message.")]
+    public static partial void OriginStoreFailed(ILogger logger, string policy, string key, string outcome, bool servingStale, int leftOut, Exception exception);
+
+    [LoggerMessage(EventId = CorsKitEventIds.OriginStoreUnavailable, EventName = nameof(CorsKitEventIds.OriginStoreUnavailable), Level = LogLevel.Debug, SkipEnabledCheck = true,
+        Message = "{Kind} from origin '{Origin}' denied: policy '{Policy}' takes this key's origins from the origin store, which is failing.")]
+    private static partial void OriginStoreUnavailableCore(ILogger logger, string kind, string origin, string policy);
+
     public static void PrivateNetworkNotAllowed(ILogger logger, DenialFacts facts) => PrivateNetworkNotAllowed(logger, facts.Origin, facts.Policy);
 
     /// <summary>Logs the policies now in force: their names, the default policy, and each policy's effective origins (after every configuration source is layered).</summary>

@@ -16,11 +16,14 @@ internal sealed class CorsKitMetrics
     public const string RequestsCounter = CorsKitMeter.RequestsCounter;
 
     private readonly Counter<long> _requests;
+    private readonly Counter<long> _storeQueries;
 
     public CorsKitMetrics(IMeterFactory meterFactory)
     {
         var meter = meterFactory.Create(MeterName);
         _requests = meter.CreateCounter<long>(RequestsCounter, unit: "{request}", description: "Requests seen by CorsKit, by kind, result, policy and reason.");
+        _storeQueries = meter.CreateCounter<long>(CorsKitMeter.OriginStoreQueriesCounter, unit: "{query}",
+            description: "Queries to the origin store, by policy and result (found, unknown_key, failed, timed_out, over_limit).");
     }
 
     /// <param name="decision">The decision.</param>
@@ -42,5 +45,15 @@ internal sealed class CorsKitMetrics
             { "cors.mode", reportOnly ? "report_only" : "enforce" },
         };
         _requests.Add(1, tags);
+    }
+
+    /// <param name="policy">The policy whose origins come from the store.</param>
+    /// <param name="result"><c>found</c>, <c>unknown_key</c>, <c>failed</c>, <c>timed_out</c> or <c>over_limit</c>.</param>
+    public void RecordStoreQuery(string policy, string result)
+    {
+        if (_storeQueries.Enabled)
+        {
+            _storeQueries.Add(1, new KeyValuePair<string, object?>("cors.policy", policy), new KeyValuePair<string, object?>("result", result));
+        }
     }
 }

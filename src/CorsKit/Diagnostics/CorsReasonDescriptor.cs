@@ -46,6 +46,10 @@ internal sealed class CorsReasonDescriptor
                 : $"The request carries cookies, but policy '{f.Policy}' does not allow credentials, so '{f.Origin}' may not act with the user's. "
                     + "Browsers attach every cookie of the API's host, also one the page never chose (a load balancer's affinity cookie) and also to WebSocket handshakes (a SignalR hub).",
             DevelopmentFixes.CredentialsNotAllowed),
+        new(CorsReason.OriginStoreUnavailable, CorsKitLog.OriginStoreUnavailable,
+            f => $"Policy '{f.Policy}' takes this key's origins from the application's origin store, which failed or timed out, so only its configured origins are allowed: CorsKit fails closed.",
+            _ => DevelopmentFix.NotConfiguration("Find why the origin store failed (EventId 1018 names the key and the error); the key's origins apply again once it answers. "
+                + "OriginStore:StaleSeconds lets a key's last good list serve through a short outage.")),
         new(CorsReason.OriginMissing, null,
             _ => "The request carries no Origin header, but its Fetch Metadata (Sec-Fetch-Site) says a browser sent it from another site.",
             _ => DevelopmentFix.NotConfiguration("Send the request from a page of an allowed origin (browsers then send Origin), or, for cross-site form posts that must not get read access, mark the endpoint with .AllowCrossOriginFormPosts().")),

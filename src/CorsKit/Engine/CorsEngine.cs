@@ -131,7 +131,7 @@ internal static class CorsEngine
         var origin = policy.Origins.Match(request.Origin);
         if (origin != OriginVerdict.Allowed)
         {
-            return CorsDecision.Denied(kind, ToReason(origin));
+            return CorsDecision.Denied(kind, ToReason(policy, origin));
         }
 
         if (!IsMethodAllowed(policy.Methods, request.RequestMethod, out var refusedMethod))
@@ -166,7 +166,7 @@ internal static class CorsEngine
         var verdict = policy.Origins.Match(origin);
         return verdict == OriginVerdict.Allowed
             ? CorsDecision.Allowed(CorsRequestKind.Actual)
-            : CorsDecision.Denied(CorsRequestKind.Actual, ToReason(verdict));
+            : CorsDecision.Denied(CorsRequestKind.Actual, ToReason(policy, verdict));
     }
 
     private static bool IsMethodAllowed(NameSet methods, StringValues requested, out ReadOnlyMemory<char> refused)
@@ -189,9 +189,9 @@ internal static class CorsEngine
         return false;
     }
 
-    private static CorsReason ToReason(OriginVerdict verdict) => verdict switch
+    private static CorsReason ToReason(CompiledPolicy policy, OriginVerdict verdict) => verdict switch
     {
-        OriginVerdict.NotAllowed => CorsReason.OriginNotAllowed,
+        OriginVerdict.NotAllowed => policy.StoreUnavailableForKey ? CorsReason.OriginStoreUnavailable : CorsReason.OriginNotAllowed,
         OriginVerdict.Null => CorsReason.OriginNull,
         OriginVerdict.Multiple => CorsReason.OriginMultiple,
         _ => CorsReason.OriginMalformed,

@@ -17,6 +17,9 @@ internal enum CorsReason : byte
 
     /// <summary>An unsafe request without Origin that Fetch Metadata marks as cross-origin: there is no origin to allow.</summary>
     OriginMissing,
+
+    /// <summary>The origin is not among the configured ones, and the origin store failed to give the key's list: denied, fail closed.</summary>
+    OriginStoreUnavailable,
 }
 
 /// <summary>The stable, lowercase name of each reason: the <c>cors.reason</c> metric tag, and the name logs and problem details use.</summary>
@@ -34,6 +37,7 @@ internal static class CorsReasonTags
         CorsReason.PrivateNetworkNotAllowed => "private_network_not_allowed",
         CorsReason.CredentialsNotAllowed => "credentials_not_allowed",
         CorsReason.OriginMissing => "origin_missing",
+        CorsReason.OriginStoreUnavailable => "origin_store_unavailable",
         _ => "unknown",
     };
 }

@@ -58,6 +58,9 @@ internal sealed class OriginMatcher
         Listed = [.. exact, .. patternList.Select(p => p.ToString()), .. allowsAnyOrigin ? new[] { AnyOrigin } : []];
     }
 
+    /// <summary>The longest Origin this matcher looks at; longer ones are malformed.</summary>
+    public int MaxOriginLength => _maxOriginLength;
+
     /// <summary>A matcher that allows no origin.</summary>
     public static OriginMatcher None { get; } = new([], [], allowsAnyOrigin: false);
 

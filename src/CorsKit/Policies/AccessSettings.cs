@@ -47,6 +47,9 @@ internal static class AccessSettings
         Setting.Neutral<PolicyAccess, int?>(nameof(StrictCorsPolicyOptions.MaxAgeSeconds), p => p.Policy.MaxAgeSeconds,
             "how long browsers may cache a preflight answer, not what it allows"),
 
+        // Origins from the application's store join the configured ones, for each key.
+        new(nameof(StrictCorsPolicyOptions.OriginStore), Grants.Reads | Grants.Writes, CompareOriginStore),
+
         // Either way a widening: report-only hands reads to whatever else writes CORS headers, enforcing starts CorsKit's grants.
         new(nameof(StrictCorsPolicyOptions.Mode), Grants.Reads, CompareEnforcement),
     ];
@@ -79,6 +82,30 @@ internal static class AccessSettings
     /// something CorsKit did not give before, so each widens access, unless the enforced side
     /// grants nothing at all (no policy): then enforcing only narrows.
     /// </summary>
+    /// <summary>
+    /// A store switched on widens (its keys' origins join), off narrows; a store read by another
+    /// key both widens and narrows: requests get another tenant's list than before.
+    /// </summary>
+    private static IEnumerable<SettingChange> CompareOriginStore(PolicyAccess before, PolicyAccess after)
+    {
+        var (old, current) = (before.Policy.OriginStore?.KeyDescription, after.Policy.OriginStore?.KeyDescription);
+        if (old == current)
+        {
+            yield break;
+        }
+
+        var transition = $"{old ?? "none"} -> {current ?? "none"}";
+        if (current is not null)
+        {
+            yield return new(AccessEffect.Widened, $"{transition} (the store's origins for the key a request carries are allowed).");
+        }
+
+        if (old is not null)
+        {
+            yield return new(AccessEffect.Narrowed, $"{transition} (the origins the store held for the old key are no longer allowed).");
+        }
+    }
+
     private static IEnumerable<SettingChange> CompareEnforcement(PolicyAccess before, PolicyAccess after)
     {
         if (before.Enforced == after.Enforced)

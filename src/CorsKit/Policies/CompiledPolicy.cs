@@ -24,7 +24,8 @@ internal sealed class CompiledPolicy
         int index = -1,
         bool followsSectionMode = false,
         Enforcement guard = Enforcement.Enforced,
-        bool isNone = false)
+        bool isNone = false,
+        OriginStoreSettings? originStore = null)
     {
         Name = name;
         Origins = origins;
@@ -36,6 +37,7 @@ internal sealed class CompiledPolicy
         Cors = cors;
         Guard = guard;
         IsNone = isNone;
+        OriginStore = originStore;
         FollowsSectionMode = followsSectionMode;
         Index = index;
         ExposedHeaders = exposedHeaders;
@@ -64,7 +66,28 @@ internal sealed class CompiledPolicy
 
     /// <summary>This policy under a guard in <paramref name="guard"/>: the same lookups and header values.</summary>
     public CompiledPolicy UnderGuard(Enforcement guard) => guard == Guard ? this
-        : new(Name, Origins, Methods, Headers, ExposedHeaders, AllowCredentials, MaxAgeSeconds, AllowPrivateNetwork, AllowInsecureOrigins, Cors, Index, FollowsSectionMode, guard, IsNone);
+        : new(Name, Origins, Methods, Headers, ExposedHeaders, AllowCredentials, MaxAgeSeconds, AllowPrivateNetwork, AllowInsecureOrigins, Cors, Index, FollowsSectionMode, guard, IsNone, OriginStore);
+
+    /// <summary>
+    /// This policy for one key of its origin store: the same everything, with <paramref name="origins"/>
+    /// (the configured origins and the key's) as its origins. Its position in the set stays this
+    /// policy's, so per-policy state of hosting serves every key.
+    /// </summary>
+    public CompiledPolicy ForStoreKey(OriginMatcher origins) =>
+        new(Name, origins, Methods, Headers, ExposedHeaders, AllowCredentials, MaxAgeSeconds, AllowPrivateNetwork, AllowInsecureOrigins, Cors, Index, FollowsSectionMode, Guard, IsNone, OriginStore);
+
+    /// <summary>Where the policy's origins come from besides configuration, or null.</summary>
+    public OriginStoreSettings? OriginStore { get; }
+
+    /// <summary>Whether this is a store key's policy whose list the store failed to give: its denials say so.</summary>
+    public bool StoreUnavailableForKey { get; private init; }
+
+    /// <summary>This store key's policy, marked: the store failed, so only the configured origins are allowed.</summary>
+    public CompiledPolicy StoreUnavailable() =>
+        new(Name, Origins, Methods, Headers, ExposedHeaders, AllowCredentials, MaxAgeSeconds, AllowPrivateNetwork, AllowInsecureOrigins, Cors, Index, FollowsSectionMode, Guard, IsNone, OriginStore)
+        {
+            StoreUnavailableForKey = true,
+        };
 
     /// <summary>Whether this is the policy of no policy (<see cref="None"/>).</summary>
     public bool IsNone { get; }
@@ -77,7 +100,7 @@ internal sealed class CompiledPolicy
     /// Whether answers depend on the request's Origin, so that responses must carry
     /// <c>Vary: Origin</c>. Only a policy that allows no origin at all answers every origin alike.
     /// </summary>
-    public bool VariesByOrigin => !Origins.AllowsNoOrigin;
+    public bool VariesByOrigin => !Origins.AllowsNoOrigin || OriginStore is not null;
 
     /// <summary>Methods allowed beyond GET, HEAD and POST; compared case-sensitively.</summary>
     public NameSet Methods { get; }

@@ -34,7 +34,13 @@ internal static class ConfigurationSectionValidator
         nameof(StrictCorsPolicyOptions.Headers), nameof(StrictCorsPolicyOptions.ExposedHeaders),
         nameof(StrictCorsPolicyOptions.AllowCredentials), nameof(StrictCorsPolicyOptions.MaxAgeSeconds),
         nameof(StrictCorsPolicyOptions.AllowPrivateNetwork), nameof(StrictCorsPolicyOptions.AllowInsecureOrigins),
-        nameof(StrictCorsPolicyOptions.Mode),
+        nameof(StrictCorsPolicyOptions.Mode), nameof(StrictCorsPolicyOptions.OriginStore),
+    ];
+
+    private static readonly string[] OriginStoreKeys =
+    [
+        nameof(StrictCorsOriginStoreOptions.Key), nameof(StrictCorsOriginStoreOptions.RefreshSeconds), nameof(StrictCorsOriginStoreOptions.StaleSeconds),
+        nameof(StrictCorsOriginStoreOptions.TimeoutMilliseconds), nameof(StrictCorsOriginStoreOptions.MaxKeys), nameof(StrictCorsOriginStoreOptions.MaxQueriesInFlight),
     ];
 
     /// <summary>What each setting's value must be, and an example of it as written in JSON.</summary>
@@ -54,6 +60,13 @@ internal static class ConfigurationSectionValidator
         [nameof(StrictCorsPolicyOptions.AllowInsecureOrigins)] = (ValueKind.Boolean, "true"),
         [nameof(StrictCorsOptions.Mode)] = (ValueKind.Name, "\"ReportOnly\""),
         [nameof(StrictCorsOptions.CrossOriginGuard)] = (ValueKind.Name, "\"ReportOnly\""),
+        [nameof(StrictCorsPolicyOptions.OriginStore)] = (ValueKind.Object, "{ \"Key\": \"Host\" }"),
+        [nameof(StrictCorsOriginStoreOptions.Key)] = (ValueKind.Name, "\"Host\""),
+        [nameof(StrictCorsOriginStoreOptions.RefreshSeconds)] = (ValueKind.Integer, "60"),
+        [nameof(StrictCorsOriginStoreOptions.StaleSeconds)] = (ValueKind.Integer, "300"),
+        [nameof(StrictCorsOriginStoreOptions.TimeoutMilliseconds)] = (ValueKind.Integer, "2000"),
+        [nameof(StrictCorsOriginStoreOptions.MaxKeys)] = (ValueKind.Integer, "10000"),
+        [nameof(StrictCorsOriginStoreOptions.MaxQueriesInFlight)] = (ValueKind.Integer, "8"),
     };
 
     /// <summary>The values settings that choose among a few accept (compared ignoring case, as binding does).</summary>
@@ -116,9 +129,17 @@ internal static class ConfigurationSectionValidator
         foreach (var setting in policy.GetChildren())
         {
             var settingPath = $"{path}:{setting.Key}";
-            if (IsKnown(PolicyKeys, setting.Key, settingPath, issues))
+            if (IsKnown(PolicyKeys, setting.Key, settingPath, issues) && HasValidValue(setting, settingPath, issues)
+                && setting.Key.Equals(nameof(StrictCorsPolicyOptions.OriginStore), StringComparison.OrdinalIgnoreCase))
             {
-                HasValidValue(setting, settingPath, issues);
+                foreach (var storeSetting in setting.GetChildren())
+                {
+                    var storePath = $"{settingPath}:{storeSetting.Key}";
+                    if (IsKnown(OriginStoreKeys, storeSetting.Key, storePath, issues))
+                    {
+                        HasValidValue(storeSetting, storePath, issues);
+                    }
+                }
             }
         }
     }

@@ -18,7 +18,7 @@ internal static class OriginsValidator
         var patterns = new List<OriginPattern>();
         var allowsAny = false;
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        if (origins.Count == 0)
+        if (origins.Count == 0 && policy.OriginStore is null)
         {
             issues.Error($"{path}:Origins", "is empty: a policy must allow at least one origin, e.g. \"Origins\": [ \"https://app.example.com\" ].");
         }

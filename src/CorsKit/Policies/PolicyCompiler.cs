@@ -13,6 +13,7 @@ internal static class PolicyCompiler
     {
         var errorsBefore = issues.ErrorCount;
         var origins = OriginsValidator.Validate(policy, path, maxOriginLength, issues);
+        var store = policy.OriginStore is { } storeOptions ? CompileStore(storeOptions, origins, $"{path}:{nameof(StrictCorsPolicyOptions.OriginStore)}", issues) : null;
         var methods = NameListsValidator.Methods(policy, path, issues);
         var headers = NameListsValidator.Headers(policy, path, issues);
         var exposed = NameListsValidator.ExposedHeaders(policy, path, issues);
@@ -42,7 +43,62 @@ internal static class PolicyCompiler
             policy.AllowInsecureOrigins,
             (policy.Mode ?? sectionMode) == StrictCorsMode.ReportOnly ? Enforcement.Reported : Enforcement.Enforced,
             index,
-            followsSectionMode: policy.Mode is null);
+            followsSectionMode: policy.Mode is null,
+            originStore: store);
+    }
+
+    /// <summary>An origin store's settings, checked: a key CorsKit can read, positive times and bounds.</summary>
+    private static OriginStoreSettings? CompileStore(StrictCorsOriginStoreOptions store, OriginsValidator.Result configured, string path, ConfigurationIssues issues)
+    {
+        var errorsBefore = issues.ErrorCount;
+        var key = store.Key ?? string.Empty;
+        var colon = key.IndexOf(':', StringComparison.Ordinal);
+        var (kind, name) = colon < 0 ? (key, string.Empty) : (key[..colon], key[(colon + 1)..].Trim());
+        OriginStoreKeySource source = default;
+        if (kind.Equals("Host", StringComparison.OrdinalIgnoreCase) && colon < 0)
+        {
+            source = OriginStoreKeySource.Host;
+        }
+        else if (kind.Equals("Route", StringComparison.OrdinalIgnoreCase) && name.Length > 0)
+        {
+            source = OriginStoreKeySource.Route;
+        }
+        else if (kind.Equals("Header", StringComparison.OrdinalIgnoreCase) && Fetch.HttpToken.IsValid(name))
+        {
+            source = OriginStoreKeySource.Header;
+        }
+        else
+        {
+            issues.Error($"{path}:Key", $"'{key}' is not a key CorsKit can read from a request: write \"Host\" (the host name, for custom domains), \"Route:<name>\" (a route value, e.g. \"Route:tenant\") or \"Header:<name>\".");
+        }
+
+        Positive(store.RefreshSeconds, $"{path}:RefreshSeconds", "60", issues);
+        Positive(store.TimeoutMilliseconds, $"{path}:TimeoutMilliseconds", "2000", issues);
+        Positive(store.MaxKeys, $"{path}:MaxKeys", "10000", issues);
+        Positive(store.MaxQueriesInFlight, $"{path}:MaxQueriesInFlight", "8", issues);
+        if (store.StaleSeconds < 0)
+        {
+            issues.Error($"{path}:StaleSeconds", $"is {store.StaleSeconds}: it must be 0 (never serve a list past its refresh when the store fails) or more, e.g. 300.");
+        }
+
+        return issues.ErrorCount > errorsBefore ? null : new OriginStoreSettings(
+            source,
+            name,
+            TimeSpan.FromSeconds(store.RefreshSeconds),
+            TimeSpan.FromSeconds(store.StaleSeconds),
+            TimeSpan.FromMilliseconds(store.TimeoutMilliseconds),
+            store.MaxKeys,
+            store.MaxQueriesInFlight,
+            configured.Exact,
+            configured.Patterns);
+    }
+
+    private static void Positive(int value, string path, string example, ConfigurationIssues issues)
+    {
+        if (value <= 0)
+        {
+            issues.Error(path, $"is {value}: it must be a positive whole number, e.g. {example}.");
+        }
     }
 
     private static void ValidateMaxAge(int? maxAge, string path, ConfigurationIssues issues)

@@ -27,7 +27,7 @@ public class CorsReasonDescriptorTests
         descriptor.Tag.Should().MatchRegex("^[a-z_]+$").And.NotBe("unknown");
         descriptor.Explain(facts).Should().NotBeNullOrWhiteSpace();
         descriptor.Fix(facts).Text.Should().NotBeNullOrWhiteSpace().And.NotBe(descriptor.Explain(facts));
-        LogEventOf(reason).Should().BeInRange(CorsKitEventIds.OriginNotAllowed, CorsKitEventIds.CrossOriginRequestBlocked);
+        LogEventOf(reason).Should().BeInRange(CorsKitEventIds.OriginNotAllowed, CorsKitEventIds.OriginStoreUnavailable).And.NotBe(CorsKitEventIds.CallbackNotConsumed);
     }
 
     [Fact]

@@ -62,6 +62,7 @@ public class AccessSettingsTests
             ("AllowPrivateNetwork", Grants.Reads),
             ("AllowInsecureOrigins", Grants.Reads | Grants.Writes),
             ("MaxAgeSeconds", Grants.Nothing),
+            ("OriginStore", Grants.Reads | Grants.Writes),
             ("Mode", Grants.Reads));
         AccessSettings.Section.Select(s => (s.Key, s.Grants)).Should().Equal(
             ("Policies", Grants.Reads | Grants.Writes),

@@ -40,6 +40,14 @@ public class ConfigurationSchemaTests
         foreach (var setting in settings)
         {
             var entry = described[setting.Name]!;
+            if (entry["$ref"] is { } reference)
+            {
+                // An object of settings of its own: described by its definition.
+                var definition = Schema["definitions"]![reference.GetValue<string>()["#/definitions/".Length..]]!;
+                AssertDescribes(definition, setting.PropertyType, Activator.CreateInstance(setting.PropertyType)!);
+                continue;
+            }
+
             entry["description"]!.GetValue<string>().Should().NotBeNullOrWhiteSpace(setting.Name);
             entry["type"]!.GetValue<string>().Should().Be(JsonType(setting.PropertyType), setting.Name);
             if ((Nullable.GetUnderlyingType(setting.PropertyType) ?? setting.PropertyType) is { IsEnum: true } choices)

@@ -18,13 +18,14 @@ internal static class ConfigurationLoader
     /// <param name="inUse">The policies endpoints use, which the configuration must keep.</param>
     /// <param name="inForce">The policies in force when this is a reload; null at startup.</param>
     /// <param name="today">Dates the embedded Public Suffix List's age.</param>
+    /// <param name="originStoreRegistered">Whether the app registered an <see cref="IStrictCorsOriginStore"/>, which a policy with an origin store needs.</param>
     /// <param name="layers">
     /// The sections' layers at the last good load (null at startup) and how to see them now
     /// (called once, right after binding); null where nothing reloads (<c>corskit check</c>).
     /// </param>
     public static CompilationResult Load(
         IReadOnlyList<CorsConfigurationSection> sections, Func<StrictCorsOptions> createOptions, PoliciesInUse inUse, CompiledPolicySet? inForce, DateOnly today,
-        LayerCheck? layers = null)
+        LayerCheck? layers = null, bool originStoreRegistered = true)
     {
         var rootPath = RootPath(sections);
         var issues = new ConfigurationIssues();
@@ -85,6 +86,15 @@ internal static class ConfigurationLoader
         if (inUse.DefaultUsedBy is { } user && options.DefaultPolicy is null)
         {
             issues.Error($"{rootPath}:DefaultPolicy", $"is not set, but endpoint '{user}' uses the default policy ([EnableCors] without a name). Keep it, or name a policy on the endpoint and restart.");
+        }
+
+        if (!originStoreRegistered)
+        {
+            foreach (var (name, policy) in options.Policies.Where(p => p.Value?.OriginStore is not null))
+            {
+                issues.Error($"{rootPath}:Policies:{name}:OriginStore", "is set, but the app registers no origin store, so the policy could allow none of its keys' origins. "
+                    + "Register yours: builder.Services.AddStrictCorsOriginStore<YourStore>(); (see README, Origins from a database).");
+            }
         }
 
         return issues.HasErrors ? result with { Policies = null } : result;

@@ -1,6 +1,7 @@
 using CorsKit.Diagnostics;
 using CorsKit.Policies;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
@@ -29,6 +30,7 @@ internal sealed class CorsPolicyStore : IDisposable
     private CompiledPolicySet? _current;
     private ConfigurationLayers? _layersInForce;
     private PoliciesInUse _policiesInUse = PoliciesInUse.None;
+    private readonly bool _originStoreRegistered;
 
     public CorsPolicyStore(
         IOptionsFactory<StrictCorsOptions> factory,
@@ -37,8 +39,10 @@ internal sealed class CorsPolicyStore : IDisposable
         TimeProvider time,
         ILogger<CorsPolicyStore> logger,
         IConfiguration? configuration = null,
-        CorsKitStatus? status = null)
+        CorsKitStatus? status = null,
+        IServiceProviderIsService? services = null)
     {
+        _originStoreRegistered = services?.IsService(typeof(IStrictCorsOriginStore)) ?? true;
         _status = status ?? new CorsKitStatus();
         _factory = factory;
         _sections = sections.ToArray();
@@ -131,7 +135,7 @@ internal sealed class CorsPolicyStore : IDisposable
         ConfigurationLayers? seen = null;
         var layerCheck = new LayerCheck(inForce is null ? null : _layersInForce, () => seen = ConfigurationLayers.Capture(_sections));
         var result = ConfigurationLoader.Load(
-            _sections, () => _factory.Create(Options.DefaultName), Volatile.Read(ref _policiesInUse), inForce, DateOnly.FromDateTime(_time.GetUtcNow().UtcDateTime), layerCheck);
+            _sections, () => _factory.Create(Options.DefaultName), Volatile.Read(ref _policiesInUse), inForce, DateOnly.FromDateTime(_time.GetUtcNow().UtcDateTime), layerCheck, _originStoreRegistered);
         layers = seen;
         foreach (var warning in result.Issues.Warnings)
         {

@@ -2,6 +2,9 @@ using CorsKit.Diagnostics;
 using CorsKit.Engine;
 using CorsKit.Hosting.Configuration;
 using CorsKit.Hosting.Endpoints;
+using CorsKit.Hosting.Stores;
+using CorsKit.Policies;
+using ICorsMetadata = Microsoft.AspNetCore.Cors.Infrastructure.ICorsMetadata;
 using Microsoft.AspNetCore.Http;
 
 namespace CorsKit.Hosting.Middleware;
@@ -11,7 +14,8 @@ namespace CorsKit.Hosting.Middleware;
 /// <list type="number">
 /// <item>the configuration in force is read once: it decides, and a denial's Development explanation describes it;</item>
 /// <item>a request an error handler runs again keeps its first decision and goes on;</item>
-/// <item>the policy of the endpoint routing selected is resolved from its CORS metadata;</item>
+/// <item>the policy of the endpoint routing selected is resolved from its CORS metadata (for a policy whose
+/// origins come from the application's store, the policy of the key the request carries, asked for when not held);</item>
 /// <item>the engine decides everything in one call (<see cref="CorsEngine.Decide"/>), reading the request's facts it needs;</item>
 /// <item>the decision is recorded: counter, logs, report-only reports (<see cref="DecisionRecorder"/>);</item>
 /// <item>the decision is applied (<see cref="CorsResponseWriter"/>): a preflight or a blocked request is answered
@@ -20,7 +24,13 @@ namespace CorsKit.Hosting.Middleware;
 /// </list>
 /// </summary>
 internal sealed class StrictCorsMiddleware(
-    RequestDelegate next, CorsPolicyStore store, RemoteAuthenticationCallbacks callbacks, EndpointInventory inventory, DecisionRecorder recorder, CorsResponseWriter writer)
+    RequestDelegate next,
+    CorsPolicyStore store,
+    OriginStoreCache originStores,
+    RemoteAuthenticationCallbacks callbacks,
+    EndpointInventory inventory,
+    DecisionRecorder recorder,
+    CorsResponseWriter writer)
 {
     public Task InvokeAsync(HttpContext context)
     {
@@ -33,9 +43,23 @@ internal sealed class StrictCorsMiddleware(
         }
 
         var policy = EndpointPolicies.Resolve(policies, metadata);
+        if (policy.OriginStore is not null && !originStores.TryResolve(context, policy, out policy))
+        {
+            return DecideForStoreKeyAsync(context, policies, EndpointPolicies.Resolve(policies, metadata), endpoint, metadata);
+        }
+
+        return DecideAndApply(context, policies, policy, endpoint, metadata);
+    }
+
+    private Task DecideAndApply(HttpContext context, CompiledPolicySet policies, CompiledPolicy policy, Endpoint? endpoint, ICorsMetadata? metadata)
+    {
         var request = new HttpRequestFacts(context, endpoint, callbacks, inventory);
         var decision = CorsEngine.Decide(policy, ref request);
         recorder.Record(policy, decision, ref request);
         return writer.Apply(context, policies, policy, metadata, decision, next);
     }
+
+    /// <summary>A policy whose origins come from the store, for a key whose list must be asked for first.</summary>
+    private async Task DecideForStoreKeyAsync(HttpContext context, CompiledPolicySet policies, CompiledPolicy policy, Endpoint? endpoint, ICorsMetadata? metadata) =>
+        await DecideAndApply(context, policies, await originStores.ResolveAsync(context, policy).ConfigureAwait(false), endpoint, metadata).ConfigureAwait(false);
 }

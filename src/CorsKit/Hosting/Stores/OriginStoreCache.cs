@@ -1,0 +1,369 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using CorsKit.Diagnostics;
+using CorsKit.Hosting.Configuration;
+using CorsKit.Origins;
+using CorsKit.Policies;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace CorsKit.Hosting.Stores;
+
+/// <summary>
+/// The origins an <see cref="IStrictCorsOriginStore"/> returned, per policy and key, compiled into
+/// a policy for that key. A request naming a key whose list is held and fresh costs one lookup and
+/// allocates nothing. Otherwise the store is asked — once per key at a time however many requests
+/// wait (single flight), at most <see cref="OriginStoreSettings.MaxQueriesInFlight"/> keys at a
+/// time (a key beyond is denied at once, not queued), within a timeout — and its answer validated
+/// like configuration, compiled, and held for <see cref="OriginStoreSettings.Refresh"/>. Unknown
+/// keys are held like known ones (an empty list), so random keys cost one query each per refresh
+/// at most, and never more than <see cref="OriginStoreSettings.MaxKeys"/> keys are held. A store
+/// that fails or times out denies the key (its configured origins still apply), unless the key's
+/// last good list is younger than <see cref="OriginStoreSettings.Stale"/>: that one serves, and the
+/// store is asked again after a short pause. Every change of a key's list is audited (EventId 1011).
+/// </summary>
+internal sealed class OriginStoreCache : IStrictCorsOriginCache
+{
+    /// <summary>How long a failed query's answer (deny, or the stale list) stands before the store is asked again.</summary>
+    internal static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(5);
+
+    private readonly ConditionalWeakTable<CompiledPolicy, PolicyKeys> _byPolicy = new();
+    private readonly IServiceScopeFactory _scopes;
+    private readonly CorsPolicyStore _policies;
+    private readonly CorsKitMetrics _metrics;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly FailureLog _failures;
+
+    public OriginStoreCache(IServiceScopeFactory scopes, CorsPolicyStore policies, CorsKitMetrics metrics, TimeProvider time, ILogger<OriginStoreCache> logger)
+    {
+        _scopes = scopes;
+        _policies = policies;
+        _metrics = metrics;
+        _time = time;
+        _logger = logger;
+        _failures = new FailureLog(logger, time);
+    }
+
+    /// <summary>
+    /// The policy for the key <paramref name="context"/> carries, when its list is held and fresh:
+    /// the request path, allocation-free. False: <see cref="ResolveAsync"/> must ask the store.
+    /// </summary>
+    public bool TryResolve(HttpContext context, CompiledPolicy policy, out CompiledPolicy forKey)
+    {
+        var keys = KeysOf(policy);
+        var key = OriginStoreKey.Read(context, policy.OriginStore!);
+        if (key.IsEmpty || key.Length > OriginStoreSettings.MaxKeyLength)
+        {
+            // No key, or one no tenant has: only the configured origins.
+            forKey = keys.WithoutKey;
+            return true;
+        }
+
+        return keys.TryGetFresh(key, _time.GetTimestamp(), out forKey);
+    }
+
+    /// <summary>The policy for the key <paramref name="context"/> carries, asking the store when needed.</summary>
+    public ValueTask<CompiledPolicy> ResolveAsync(HttpContext context, CompiledPolicy policy)
+    {
+        var settings = policy.OriginStore!;
+        var key = OriginStoreKey.Read(context, settings).ToString();
+        // The store gets a host name as browsers send it, lowercased.
+        return KeysOf(policy).ResolveAsync(settings.KeySource == OriginStoreKeySource.Host ? key.ToLowerInvariant() : key, context.RequestAborted);
+    }
+
+    public void Invalidate(string policy, string key)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(key);
+        if (_policies.Current.Find(policy) is { OriginStore: not null } compiled)
+        {
+            KeysOf(compiled).Invalidate(key);
+        }
+    }
+
+    /// <summary>How many keys are held for the policy in force named <paramref name="policy"/>.</summary>
+    public int HeldKeys(string policy) => _policies.Current.Find(policy) is { OriginStore: not null } compiled ? KeysOf(compiled).Count : 0;
+
+    private PolicyKeys KeysOf(CompiledPolicy policy) =>
+        _byPolicy.TryGetValue(policy, out var keys) ? keys : _byPolicy.GetValue(policy, p => new PolicyKeys(p, this));
+
+    /// <summary>The keys of one compiled policy (a reload's new policy starts with none).</summary>
+    private sealed class PolicyKeys
+    {
+        private readonly CompiledPolicy _template;
+        private readonly OriginStoreSettings _settings;
+        private readonly OriginStoreCache _cache;
+        private readonly ConcurrentDictionary<string, Entry> _entries;
+        private readonly ConcurrentDictionary<string, Entry>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+        private readonly ConcurrentDictionary<string, Task<Entry>> _inFlight;
+        private int _queries;
+
+        public PolicyKeys(CompiledPolicy template, OriginStoreCache cache)
+        {
+            _template = template;
+            _settings = template.OriginStore!;
+            _cache = cache;
+            // Host names compare without case; route values and header values as sent.
+            var comparer = _settings.KeySource == OriginStoreKeySource.Host ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal;
+            _entries = new ConcurrentDictionary<string, Entry>(comparer);
+            _lookup = _entries.GetAlternateLookup<ReadOnlySpan<char>>();
+            _inFlight = new ConcurrentDictionary<string, Task<Entry>>(comparer);
+            WithoutKey = template.ForStoreKey(Compile([], template.Origins.MaxOriginLength));
+        }
+
+        public int Count => _entries.Count;
+
+        /// <summary>The policy with its configured origins alone.</summary>
+        public CompiledPolicy WithoutKey { get; }
+
+        public bool TryGetFresh(ReadOnlySpan<char> key, long now, out CompiledPolicy policy)
+        {
+            if (_lookup.TryGetValue(key, out var entry) && now < entry.FreshUntil)
+            {
+                policy = entry.Policy;
+                return true;
+            }
+
+            policy = null!;
+            return false;
+        }
+
+        public async ValueTask<CompiledPolicy> ResolveAsync(string key, CancellationToken aborted)
+        {
+            if (key.Length == 0 || key.Length > OriginStoreSettings.MaxKeyLength)
+            {
+                return WithoutKey;
+            }
+
+            if (TryGetFresh(key, _cache._time.GetTimestamp(), out var fresh))
+            {
+                return fresh;
+            }
+
+            // One query per key at a time: later requests for the key wait for the same answer.
+            var query = new TaskCompletionSource<Entry>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var running = _inFlight.GetOrAdd(key, query.Task);
+            if (!ReferenceEquals(running, query.Task))
+            {
+                return (await running.WaitAsync(aborted).ConfigureAwait(false)).Policy;
+            }
+
+            try
+            {
+                var entry = await QueryAsync(key).ConfigureAwait(false);
+                query.SetResult(entry);
+                return entry.Policy;
+            }
+            catch (Exception exception)
+            {
+                query.SetException(exception);
+                throw;
+            }
+            finally
+            {
+                _inFlight.TryRemove(key, out _);
+            }
+        }
+
+        /// <summary>
+        /// Marks the key's list expired and unfit to serve stale (it changed): the next request asks
+        /// the store; the list is kept only to audit the change against.
+        /// </summary>
+        public void Invalidate(string key)
+        {
+            if (_entries.TryGetValue(key, out var entry))
+            {
+                _entries.TryUpdate(key, entry with { FetchedAt = 0, FreshUntil = 0 }, entry);
+            }
+        }
+
+        private async Task<Entry> QueryAsync(string key)
+        {
+            var time = _cache._time;
+            _entries.TryGetValue(key, out var previous);
+            if (Interlocked.Increment(ref _queries) > _settings.MaxQueriesInFlight)
+            {
+                Interlocked.Decrement(ref _queries);
+                _cache._metrics.RecordStoreQuery(_template.Name, "over_limit");
+                // Not held: the key is asked again once a query finishes. A stale list may serve meanwhile.
+                return UsableStale(previous, time.GetTimestamp()) ?? new Entry(Unavailable, 0, 0, previous?.Origins ?? []);
+            }
+
+            try
+            {
+                IReadOnlyCollection<string> origins;
+                try
+                {
+                    using var timeout = new CancellationTokenSource(_settings.Timeout, time);
+                    await using var scope = _cache._scopes.CreateAsyncScope();
+                    var store = scope.ServiceProvider.GetRequiredService<IStrictCorsOriginStore>();
+                    origins = await store.GetOriginsAsync(_template.Name, key, timeout.Token).AsTask().WaitAsync(_settings.Timeout, time).ConfigureAwait(false)
+                        ?? throw new InvalidOperationException("the store returned null");
+                }
+#pragma warning disable CA1031 // Whatever the store throws fails the key closed, visibly; it never fails the request.
+                catch (Exception exception)
+#pragma warning restore CA1031
+                {
+                    var timedOut = exception is TimeoutException or OperationCanceledException;
+                    _cache._metrics.RecordStoreQuery(_template.Name, timedOut ? "timed_out" : "failed");
+                    var now = time.GetTimestamp();
+                    var stale = UsableStale(previous, now);
+                    _cache._failures.Failed(_template.Name, key, timedOut, exception, servingStale: stale is not null);
+                    var retry = now + (long)(RetryAfterFailure.TotalSeconds * time.TimestampFrequency);
+                    return Store(key, stale is not null ? stale with { FreshUntil = retry } : new Entry(Unavailable, now, retry, previous?.Origins ?? []));
+                }
+
+                var validated = Validate(key, origins);
+                var fetched = time.GetTimestamp();
+                var entry = new Entry(
+                    validated.Count == 0 ? WithoutKey : _template.ForStoreKey(Compile(validated, _template.Origins.MaxOriginLength)),
+                    fetched,
+                    fetched + (long)(_settings.Refresh.TotalSeconds * time.TimestampFrequency),
+                    validated);
+                _cache._metrics.RecordStoreQuery(_template.Name, validated.Count == 0 ? "unknown_key" : "found");
+                if (previous is not null && !previous.Origins.SequenceEqual(validated, StringComparer.Ordinal))
+                {
+                    CorsKitLog.StoreOriginsChanged(_cache._logger, _template.Name, LogValue.Sanitize(key), previous.Origins, validated);
+                }
+
+                return Store(key, entry);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _queries);
+            }
+        }
+
+        /// <summary>A policy that allows only the configured origins, and says why the key's are missing.</summary>
+        private CompiledPolicy Unavailable => _unavailable ??= WithoutKey.StoreUnavailable();
+
+        private CompiledPolicy? _unavailable;
+
+        /// <summary>The last good list, if it is younger than the allowed staleness.</summary>
+        private Entry? UsableStale(Entry? previous, long now) =>
+            previous is { FetchedAt: > 0 } && !ReferenceEquals(previous.Policy, Unavailable)
+            && now - previous.FetchedAt <= (long)(_settings.Stale.TotalSeconds * _cache._time.TimestampFrequency)
+                ? previous
+                : null;
+
+        /// <summary>
+        /// Holds <paramref name="entry"/>, making room first: never more than MaxKeys keys. Room is
+        /// made from expired keys first, then from unknown keys (what a flood of random keys
+        /// leaves), and only then from known ones, a tenth of the bound at a time.
+        /// </summary>
+        private Entry Store(string key, Entry entry)
+        {
+            if (_entries.Count >= _settings.MaxKeys && !_entries.ContainsKey(key))
+            {
+                var now = _cache._time.GetTimestamp();
+                var room = _settings.MaxKeys - Math.Max(1, _settings.MaxKeys / 10);
+                Evict(e => e.FreshUntil <= now, 0);
+                Evict(e => e.Origins.Count == 0, room);
+                Evict(_ => true, room);
+            }
+
+            _entries[key] = entry;
+            return entry;
+        }
+
+        /// <summary>Removes the entries <paramref name="which"/> selects until at most <paramref name="left"/> are held.</summary>
+        private void Evict(Func<Entry, bool> which, int left)
+        {
+            foreach (var (held, entry) in _entries)
+            {
+                if (_entries.Count <= left)
+                {
+                    return;
+                }
+
+                if (which(entry))
+                {
+                    _entries.TryRemove(held, out _);
+                }
+            }
+        }
+
+        /// <summary>The store's origins that pass configuration's rules; each refused one is logged with its key and reason.</summary>
+        private List<string> Validate(string key, IReadOnlyCollection<string> origins)
+        {
+            var issues = new ConfigurationIssues();
+            var candidate = new StrictCorsPolicyOptions
+            {
+                AllowCredentials = _template.AllowCredentials,
+                AllowPrivateNetwork = _template.AllowPrivateNetwork,
+                AllowInsecureOrigins = _template.AllowInsecureOrigins,
+                OriginStore = new StrictCorsOriginStoreOptions(),
+            };
+            foreach (var origin in origins)
+            {
+                if (origin == OriginMatcher.AnyOrigin)
+                {
+                    // A store supplies a tenant's origins, never "any origin".
+                    CorsKitLog.StoreOriginRefused(_cache._logger, _template.Name, LogValue.Sanitize(key), "'*' is refused from an origin store: a key's list names its origins.");
+                }
+                else
+                {
+                    candidate.Origins.Add(origin);
+                }
+            }
+
+            if (candidate.Origins.Count == 0)
+            {
+                return [];
+            }
+
+            var result = OriginsValidator.Validate(candidate, _template.Name, _template.Origins.MaxOriginLength, issues);
+            foreach (var error in issues.Errors)
+            {
+                // The message names the entry; the log names the policy and the key.
+                CorsKitLog.StoreOriginRefused(_cache._logger, _template.Name, LogValue.Sanitize(key), error.Message);
+            }
+
+            return [.. result.Exact, .. result.Patterns.Select(p => p.ToString())];
+        }
+
+        private OriginMatcher Compile(IReadOnlyList<string> storeOrigins, int maxOriginLength)
+        {
+            var exact = new List<string>(_settings.ConfiguredExact);
+            var patterns = new List<OriginPattern>(_settings.ConfiguredPatterns);
+            foreach (var origin in storeOrigins)
+            {
+                if (OriginPattern.TryParse(origin, out var pattern))
+                {
+                    patterns.Add(pattern!);
+                }
+                else
+                {
+                    exact.Add(origin);
+                }
+            }
+
+            return new OriginMatcher(exact.Distinct(StringComparer.Ordinal), patterns, allowsAnyOrigin: false, maxOriginLength);
+        }
+    }
+
+    /// <summary>A key's list: the compiled policy, when it was fetched, until when it is used, and the validated origins (for the audit).</summary>
+    private sealed record Entry(CompiledPolicy Policy, long FetchedAt, long FreshUntil, IReadOnlyList<string> Origins);
+
+    /// <summary>Logs a failing store at most once a second (a database outage fails every key), with how many more failed.</summary>
+    private sealed class FailureLog(ILogger logger, TimeProvider time)
+    {
+        private long _lastLogged;
+        private int _leftOut;
+
+        public void Failed(string policy, string key, bool timedOut, Exception exception, bool servingStale)
+        {
+            var now = time.GetTimestamp();
+            var last = Volatile.Read(ref _lastLogged);
+            if (last != 0 && time.GetElapsedTime(last, now) < TimeSpan.FromSeconds(1) || Interlocked.CompareExchange(ref _lastLogged, now, last) != last)
+            {
+                Interlocked.Increment(ref _leftOut);
+                return;
+            }
+
+            CorsKitLog.OriginStoreFailed(logger, policy, LogValue.Sanitize(key), timedOut ? "timed out" : "failed", servingStale, Interlocked.Exchange(ref _leftOut, 0), exception);
+        }
+    }
+}

@@ -1,0 +1,452 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using System.Net;
+using CorsKit.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Time.Testing;
+using static CorsKit.Testing.ResponseContract;
+
+namespace CorsKit.Tests.Hosting;
+
+/// <summary>
+/// Origins from the application's store, per key the request carries: validated like
+/// configuration, one query per key at a time, bounded in keys and queries, failing closed, expiring
+/// and invalidated, every change audited. The store here is in memory; the database ones are in
+/// the integration tests (SQLite in the sample, a PostgreSQL fleet).
+/// </summary>
+public sealed class OriginStoreTests
+{
+    private const string TenantA = "a.saas.example";
+    private const string TenantB = "b.saas.example";
+    private const string AppA = "https://app.tenant-a.example";
+    private const string AppB = "https://app.tenant-b.example";
+    private const string Admin = "https://admin.saas.example";
+
+    [Fact]
+    public async Task A_tenants_origin_is_allowed_on_its_own_host_only_and_the_guard_uses_the_same_list()
+    {
+        await using var app = await StoreApp.StartAsync();
+        app.Store.Set(TenantA, AppA);
+        app.Store.Set(TenantB, AppB);
+
+        var own = await app.SendAsync(HttpMethod.Get, TenantA, AppA);
+        var other = await app.SendAsync(HttpMethod.Get, TenantA, AppB);
+        var configured = await app.SendAsync(HttpMethod.Get, TenantB, Admin);
+        var ownWrite = await app.SendAsync(HttpMethod.Put, TenantA, AppA, ("Sec-Fetch-Site", "cross-site"));
+        var forgedWrite = await app.SendAsync(HttpMethod.Put, TenantA, AppB, ("Sec-Fetch-Site", "cross-site"));
+
+        AccessControlHeaders(own).Should().Contain("Access-Control-Allow-Origin", AppA).And.Contain("Access-Control-Allow-Credentials", "true");
+        VaryTokens(own).Should().Equal("Origin");
+        AccessControlHeaders(other).Should().BeEmpty("the request named tenant A's host: only A's list is checked");
+        VaryTokens(other).Should().Equal("Origin");
+        AccessControlHeaders(configured).Should().Contain("Access-Control-Allow-Origin", Admin, "configured origins join every key's list");
+        ownWrite.StatusCode.Should().Be(HttpStatusCode.OK);
+        forgedWrite.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        app.Hits.Should().Be(4, "every request ran but the forged write");
+        app.Store.Asked.Should().BeEquivalentTo([TenantA, TenantB], "one query per key: later requests use the compiled list");
+    }
+
+    [Fact]
+    public async Task A_key_is_read_from_a_route_value_when_configured_so()
+    {
+        await using var app = await StoreApp.StartAsync(key: "Route:tenant");
+        app.Store.Set("acme", AppA);
+
+        var own = await app.SendAsync(HttpMethod.Get, TenantB, AppA, path: "/t/acme/orders");
+        var other = await app.SendAsync(HttpMethod.Get, TenantB, AppA, path: "/t/globex/orders");
+
+        AccessControlHeaders(own).Should().Contain("Access-Control-Allow-Origin", AppA);
+        AccessControlHeaders(other).Should().BeEmpty();
+        app.Store.Asked.Should().BeEquivalentTo(["acme", "globex"]);
+    }
+
+    [Fact]
+    public async Task A_host_key_reaches_the_store_lowercased_without_its_port_and_is_one_key_whatever_its_case()
+    {
+        await using var app = await StoreApp.StartAsync();
+        app.Store.Set(TenantA, AppA);
+
+        var upper = await app.SendAsync(HttpMethod.Get, "A.SaaS.Example:8443", AppA);
+        var lower = await app.SendAsync(HttpMethod.Get, TenantA, AppA);
+
+        AccessControlHeaders(upper).Should().Contain("Access-Control-Allow-Origin", AppA);
+        AccessControlHeaders(lower).Should().Contain("Access-Control-Allow-Origin", AppA);
+        app.Store.Asked.Should().Equal(TenantA);
+    }
+
+    /// <summary>
+    /// The store's entries meet configuration's rules: a trailing slash, <c>null</c>, <c>*</c>, a
+    /// pattern directly under a public suffix and plain http next to credentials are refused and
+    /// logged with the key and the reason, never matched; the key's valid entries still work.
+    /// </summary>
+    [Fact]
+    public async Task Invalid_entries_from_the_store_are_refused_and_logged_and_the_valid_ones_still_work()
+    {
+        await using var app = await StoreApp.StartAsync();
+        string[] invalid = ["https://slash.example/", "null", "*", "https://*.co.uk", "http://plain.example", "HTTPS://UPPER.example"];
+        app.Store.Set(TenantA, [AppA, "https://*.portal.example", .. invalid]);
+
+        var valid = await app.SendAsync(HttpMethod.Get, TenantA, AppA);
+        var pattern = await app.SendAsync(HttpMethod.Get, TenantA, "https://eu.portal.example");
+        var refused = new List<HttpResponseMessage>();
+        foreach (var origin in new[] { "https://slash.example", "null", "https://evil.example", "https://anything.co.uk", "http://plain.example", "https://upper.example" })
+        {
+            refused.Add(await app.SendAsync(HttpMethod.Get, TenantA, origin));
+        }
+
+        AccessControlHeaders(valid).Should().Contain("Access-Control-Allow-Origin", AppA);
+        AccessControlHeaders(pattern).Should().Contain("Access-Control-Allow-Origin", "https://eu.portal.example");
+        refused.Should().AllSatisfy(r => AccessControlHeaders(r).Should().BeEmpty());
+        var logged = app.Logs.GetSnapshot().Where(r => r.Id.Id == CorsKitEventIds.StoreOriginRefused).Select(r => r.Message).ToList();
+        logged.Should().HaveCount(invalid.Length).And.AllSatisfy(m => m.Should().Contain($"key '{TenantA}'").And.Contain("policy 'tenants'"));
+        logged.Should().Contain(m => m.Contains("'*' is refused from an origin store", StringComparison.Ordinal));
+        logged.Should().Contain(m => m.Contains("https://slash.example/", StringComparison.Ordinal));
+        logged.Should().Contain(m => m.Contains("https://*.co.uk", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Requests_waiting_for_one_key_share_one_query()
+    {
+        await using var app = await StoreApp.StartAsync();
+        app.Store.Set(TenantA, AppA);
+        var gate = app.Store.Hold();
+
+        var waiting = Enumerable.Range(0, 40).Select(_ => app.SendAsync(HttpMethod.Get, TenantA, AppA)).ToList();
+        await app.Store.QueriedAsync(1);
+        gate.SetResult();
+        var responses = await Task.WhenAll(waiting);
+
+        app.Store.Asked.Should().Equal(TenantA);
+        responses.Should().AllSatisfy(r => AccessControlHeaders(r).Should().Contain("Access-Control-Allow-Origin", AppA));
+    }
+
+    /// <summary>
+    /// The attack: random keys, each of which would be a database query and a cache entry. Each
+    /// unknown key is asked once and remembered; never more than MaxKeys keys are held; room is made
+    /// from unknown keys first, so a known tenant is still answered without a new query.
+    /// </summary>
+    [Fact]
+    public async Task Random_keys_cost_one_query_each_never_grow_past_MaxKeys_and_do_not_evict_known_tenants()
+    {
+        await using var app = await StoreApp.StartAsync(maxKeys: 50);
+        app.Store.Set(TenantA, AppA);
+        await app.SendAsync(HttpMethod.Get, TenantA, AppA);
+
+        for (var i = 0; i < 500; i++)
+        {
+            await app.SendAsync(HttpMethod.Get, $"k{i}.flood.example", AppA);
+        }
+
+        var queriesAfterFlood = app.Store.Asked.Count;
+        await app.SendAsync(HttpMethod.Get, "k499.flood.example", AppA);
+        var known = await app.SendAsync(HttpMethod.Get, TenantA, AppA);
+
+        queriesAfterFlood.Should().Be(501);
+        app.HeldKeys().Should().BeLessThanOrEqualTo(50);
+        app.Store.Asked.Should().HaveCount(501, "the last unknown key is remembered, and the known tenant was kept");
+        AccessControlHeaders(known).Should().Contain("Access-Control-Allow-Origin", AppA);
+    }
+
+    [Fact]
+    public async Task Beyond_MaxQueriesInFlight_a_key_is_denied_at_once_and_asked_again_once_a_query_finishes()
+    {
+        await using var app = await StoreApp.StartAsync(maxQueriesInFlight: 2);
+        app.Store.Set("k3.example", AppA);
+        var gate = app.Store.Hold();
+        var first = app.SendAsync(HttpMethod.Get, "k1.example", AppA);
+        var second = app.SendAsync(HttpMethod.Get, "k2.example", AppA);
+        await app.Store.QueriedAsync(2);
+
+        var third = await app.SendAsync(HttpMethod.Get, "k3.example", AppA, ("Sec-Fetch-Site", "cross-site"));
+        var thirdWrite = await app.SendAsync(HttpMethod.Put, "k3.example", AppA, ("Sec-Fetch-Site", "cross-site"));
+        gate.SetResult();
+        await Task.WhenAll(first, second);
+        var afterwards = await app.SendAsync(HttpMethod.Get, "k3.example", AppA);
+
+        AccessControlHeaders(third).Should().BeEmpty("no third query runs: the key is denied, not queued");
+        thirdWrite.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        app.QueryResults.Should().Contain("over_limit");
+        AccessControlHeaders(afterwards).Should().Contain("Access-Control-Allow-Origin", AppA);
+        app.Store.Asked.Should().BeEquivalentTo(["k1.example", "k2.example", "k3.example"]);
+    }
+
+    [Fact]
+    public async Task A_store_that_throws_denies_and_blocks_for_the_key_logs_once_and_counts_it()
+    {
+        await using var app = await StoreApp.StartAsync(environment: "Development");
+        app.Store.Set(TenantA, AppA);
+        app.Store.Failure = new InvalidOperationException("connection refused");
+
+        var read = await app.SendAsync(HttpMethod.Get, TenantA, AppA);
+        var write = await app.SendAsync(HttpMethod.Put, TenantA, AppA, ("Sec-Fetch-Site", "cross-site"));
+        var configured = await app.SendAsync(HttpMethod.Get, TenantA, Admin);
+
+        AccessControlHeaders(read).Should().BeEmpty();
+        write.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+        (await write.Content.ReadAsStringAsync()).Should().Contain("origin_store_unavailable");
+        AccessControlHeaders(configured).Should().Contain("Access-Control-Allow-Origin", Admin, "the configured origins do not depend on the store");
+        app.Hits.Should().Be(2);
+        app.Logs.GetSnapshot().Where(r => r.Id.Id == CorsKitEventIds.OriginStoreFailed).Should().ContainSingle()
+            .Which.Message.Should().Contain($"failed for key '{TenantA}' of policy 'tenants'").And.Contain("serving the key's last good list: False");
+        app.QueryResults.Should().Equal("failed");
+    }
+
+    [Fact]
+    public async Task A_store_slower_than_the_timeout_fails_closed()
+    {
+        await using var app = await StoreApp.StartAsync();
+        app.Store.Set(TenantA, AppA);
+        app.Store.Hold();
+
+        var pending = app.SendAsync(HttpMethod.Get, TenantA, AppA);
+        await app.Store.QueriedAsync(1);
+        app.Clock.Advance(TimeSpan.FromMilliseconds(2001));
+        var response = await pending;
+
+        AccessControlHeaders(response).Should().BeEmpty();
+        app.QueryResults.Should().Equal("timed_out");
+        app.Store.Cancelled.Should().BeTrue("the store's query is cancelled when it times out");
+        app.Logs.GetSnapshot().Should().Contain(r => r.Id.Id == CorsKitEventIds.OriginStoreFailed && r.Message.Contains("timed out", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_failing_store_serves_the_last_good_list_for_StaleSeconds_and_denies_after()
+    {
+        await using var app = await StoreApp.StartAsync();
+        app.Store.Set(TenantA, AppA);
+        await app.SendAsync(HttpMethod.Get, TenantA, AppA);
+        app.Store.Failure = new InvalidOperationException("database down");
+
+        app.Clock.Advance(TimeSpan.FromSeconds(61));
+        var stale = await app.SendAsync(HttpMethod.Get, TenantA, AppA);
+        app.Clock.Advance(TimeSpan.FromSeconds(240));
+        var tooOld = await app.SendAsync(HttpMethod.Get, TenantA, AppA);
+
+        AccessControlHeaders(stale).Should().Contain("Access-Control-Allow-Origin", AppA, "61 s after it was fetched, within StaleSeconds (300)");
+        AccessControlHeaders(tooOld).Should().BeEmpty("301 s after it was fetched the list may no longer serve");
+        app.Logs.GetSnapshot().Where(r => r.Id.Id == CorsKitEventIds.OriginStoreFailed).Select(r => r.Message)
+            .Should().Contain(m => m.Contains("serving the key's last good list: True", StringComparison.Ordinal))
+            .And.Contain(m => m.Contains("serving the key's last good list: False", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_change_takes_effect_after_RefreshSeconds_and_is_audited_as_widened_and_narrowed()
+    {
+        await using var app = await StoreApp.StartAsync();
+        app.Store.Set(TenantA, AppA);
+        await app.SendAsync(HttpMethod.Get, TenantA, AppA);
+        app.Store.Set(TenantA, AppB);
+
+        var before = await app.SendAsync(HttpMethod.Get, TenantA, AppB);
+        app.Clock.Advance(TimeSpan.FromSeconds(60));
+        var added = await app.SendAsync(HttpMethod.Get, TenantA, AppB);
+        var removed = await app.SendAsync(HttpMethod.Get, TenantA, AppA);
+
+        AccessControlHeaders(before).Should().BeEmpty("within RefreshSeconds the list fetched stands");
+        AccessControlHeaders(added).Should().Contain("Access-Control-Allow-Origin", AppB);
+        AccessControlHeaders(removed).Should().BeEmpty();
+        app.Logs.GetSnapshot().Where(r => r.Id.Id == CorsKitEventIds.AccessChanged && r.Message.Contains("origin store", StringComparison.Ordinal))
+            .Should().ContainSingle().Which.Message.Should()
+            .Contain($"CorsKit access widened by the origin store, for key '{TenantA}' of policy 'tenants' (1 change(s) widened it, 1 narrowed it).")
+            .And.Contain($"widened: Policies:tenants:OriginStore[{TenantA}]: added '{AppB}'.")
+            .And.Contain($"narrowed: Policies:tenants:OriginStore[{TenantA}]: removed '{AppA}'.");
+    }
+
+    [Fact]
+    public async Task Invalidate_applies_a_removal_at_once_audits_it_and_never_serves_the_old_list_stale()
+    {
+        await using var app = await StoreApp.StartAsync();
+        app.Store.Set(TenantA, AppA, AppB);
+        await app.SendAsync(HttpMethod.Get, TenantA, AppA);
+        app.Store.Set(TenantA, AppA);
+
+        app.Services.GetRequiredService<IStrictCorsOriginCache>().Invalidate("tenants", TenantA);
+        var removed = await app.SendAsync(HttpMethod.Get, TenantA, AppB);
+        app.Store.Failure = new InvalidOperationException("database down");
+        app.Services.GetRequiredService<IStrictCorsOriginCache>().Invalidate("tenants", TenantA);
+        var afterFailure = await app.SendAsync(HttpMethod.Get, TenantA, AppA);
+
+        AccessControlHeaders(removed).Should().BeEmpty();
+        AccessControlHeaders(afterFailure).Should().BeEmpty("an invalidated list changed: it is not served stale");
+        app.Logs.GetSnapshot().Should().ContainSingle(r => r.Id.Id == CorsKitEventIds.AccessChanged && r.Message.Contains("origin store", StringComparison.Ordinal))
+            .Which.Message.Should().Contain($"narrowed only by the origin store, for key '{TenantA}'").And.Contain($"removed '{AppB}'");
+    }
+
+    [Fact]
+    public async Task A_key_longer_than_253_characters_is_never_asked_for()
+    {
+        await using var app = await StoreApp.StartAsync(key: "Header:X-Tenant");
+
+        var response = await app.SendAsync(HttpMethod.Get, TenantA, AppA, ("X-Tenant", new string('k', 254)));
+
+        AccessControlHeaders(response).Should().BeEmpty();
+        app.Store.Asked.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task A_policy_with_an_origin_store_and_no_store_registered_stops_startup_naming_the_key()
+    {
+        var builder = TestHost.CreateBuilder(StoreApp.Json(), out _);
+        builder.Services.AddStrictCors();
+        await using var app = builder.Build();
+        app.UseStrictCors();
+
+        var start = () => app.StartAsync();
+
+        (await start.Should().ThrowAsync<Exception>()).Which.ToString().Should()
+            .Contain("Cors:Policies:tenants:OriginStore").And.Contain("builder.Services.AddStrictCorsOriginStore<YourStore>()");
+    }
+
+    [Theory]
+    [InlineData("\"Key\": \"Cookie:tenant\"", "Cors:Policies:tenants:OriginStore:Key", "is not a key CorsKit can read")]
+    [InlineData("\"Key\": \"Route:\"", "Cors:Policies:tenants:OriginStore:Key", "\\\"Route:<name>\\\"")]
+    [InlineData("\"RefreshSeconds\": 0", "Cors:Policies:tenants:OriginStore:RefreshSeconds", "must be a positive whole number")]
+    [InlineData("\"MaxKeys\": -1", "Cors:Policies:tenants:OriginStore:MaxKeys", "must be a positive whole number")]
+    [InlineData("\"StaleSeconds\": -5", "Cors:Policies:tenants:OriginStore:StaleSeconds", "must be 0")]
+    [InlineData("\"Keys\": \"Host\"", "Cors:Policies:tenants:OriginStore:Keys", "not a CorsKit setting")]
+    public async Task An_invalid_origin_store_setting_stops_startup_naming_its_key(string setting, string path, string message)
+    {
+        var json = $$"""{ "Cors": { "DefaultPolicy": "tenants", "Policies": { "tenants": { "OriginStore": { {{setting}} } } } } }""";
+        var builder = TestHost.CreateBuilder(json, out _);
+        builder.Services.AddStrictCors().AddSingleton<IStrictCorsOriginStore>(new MemoryOriginStore());
+        await using var app = builder.Build();
+        app.UseStrictCors();
+
+        var start = () => app.StartAsync();
+
+        (await start.Should().ThrowAsync<Exception>()).Which.ToString().Should().Contain(path).And.Contain(message.Replace("\\\"", "\"", StringComparison.Ordinal));
+    }
+
+    /// <summary>An app whose default policy takes its origins from an in-memory store, on a clock the test moves.</summary>
+    private sealed class StoreApp : IAsyncDisposable
+    {
+        private readonly WebApplication _app;
+        private readonly MetricCollector<long> _queries;
+        private int _hits;
+
+        private StoreApp(WebApplication app, MemoryOriginStore store)
+        {
+            _app = app;
+            Store = store;
+            _queries = new MetricCollector<long>(app.Services.GetRequiredService<IMeterFactory>(), CorsKitMeter.Name, CorsKitMeter.OriginStoreQueriesCounter);
+        }
+
+        public MemoryOriginStore Store { get; }
+
+        public int Hits => _hits;
+
+        public FakeTimeProvider Clock => (FakeTimeProvider)_app.Services.GetRequiredService<TimeProvider>();
+
+        public FakeLogCollector Logs => _app.Services.GetFakeLogCollector();
+
+        public IServiceProvider Services => _app.Services;
+
+        public IEnumerable<string?> QueryResults => _queries.GetMeasurementSnapshot().Select(m => m.Tags["result"]?.ToString());
+
+        public static string Json(string key = "Host", int maxKeys = 100, int maxQueriesInFlight = 8) => $$"""
+            { "Cors": { "DefaultPolicy": "tenants", "Policies": { "tenants": {
+                "Origins": [ "{{Admin}}" ], "Methods": [ "PUT" ], "AllowCredentials": true,
+                "OriginStore": { "Key": "{{key}}", "RefreshSeconds": 60, "StaleSeconds": 300, "TimeoutMilliseconds": 2000,
+                                 "MaxKeys": {{maxKeys}}, "MaxQueriesInFlight": {{maxQueriesInFlight}} } } } } }
+            """;
+
+        public static async Task<StoreApp> StartAsync(string key = "Host", int maxKeys = 100, int maxQueriesInFlight = 8, string? environment = null)
+        {
+            var builder = TestHost.CreateBuilder(Json(key, maxKeys, maxQueriesInFlight), out _, environment);
+            var store = new MemoryOriginStore();
+            builder.Services.AddStrictCors();
+            builder.Services.AddSingleton<IStrictCorsOriginStore>(store);
+            var app = builder.Build();
+            var storeApp = new StoreApp(app, store);
+            app.UseStrictCors();
+            app.MapMethods("/resource", ["GET", "PUT"], () => Interlocked.Increment(ref storeApp._hits));
+            app.MapGet("/t/{tenant}/orders", () => Interlocked.Increment(ref storeApp._hits));
+            await app.StartAsync();
+            return storeApp;
+        }
+
+        public Task<HttpResponseMessage> SendAsync(HttpMethod method, string host, string origin, params (string, string)[] headers) =>
+            SendAsync(method, host, origin, "/resource", headers);
+
+        public Task<HttpResponseMessage> SendAsync(HttpMethod method, string host, string origin, string path, params (string, string)[] headers)
+        {
+            var request = Request(method, path, [("Origin", origin), .. headers]);
+            request.Headers.Host = host;
+            return _app.GetTestClient().SendAsync(request);
+        }
+
+        /// <summary>How many keys CorsKit holds for the policy, read through the cache's own bookkeeping.</summary>
+        public int HeldKeys() => Services.GetRequiredService<CorsKit.Hosting.Stores.OriginStoreCache>().HeldKeys("tenants");
+
+        public async ValueTask DisposeAsync()
+        {
+            Store.Release();
+            _queries.Dispose();
+            await _app.DisposeAsync();
+        }
+    }
+
+    /// <summary>An origin store in memory that records what it was asked and can be held, made slow, or made to fail.</summary>
+    private sealed class MemoryOriginStore : IStrictCorsOriginStore
+    {
+        private readonly ConcurrentDictionary<string, string[]> _origins = new(StringComparer.Ordinal);
+        private readonly ConcurrentQueue<string> _asked = new();
+        private TaskCompletionSource _gate = Completed();
+
+        public ConcurrentQueue<string> Asked => _asked;
+
+        public Exception? Failure { get; set; }
+
+        public bool Cancelled { get; private set; }
+
+        public void Set(string key, params string[] origins) => _origins[key] = origins;
+
+        /// <summary>Holds every query until the returned source completes.</summary>
+        public TaskCompletionSource Hold() => _gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Release() => _gate.TrySetResult();
+
+        /// <summary>Waits (bounded) until <paramref name="count"/> queries have started.</summary>
+        public async Task QueriedAsync(int count)
+        {
+            for (var i = 0; i < 500 && _asked.Count < count; i++)
+            {
+                await Task.Delay(10);
+            }
+
+            _asked.Should().HaveCountGreaterThanOrEqualTo(count);
+        }
+
+        public async ValueTask<IReadOnlyCollection<string>> GetOriginsAsync(string policy, string key, CancellationToken cancellationToken)
+        {
+            _asked.Enqueue(key);
+            try
+            {
+                await _gate.Task.WaitAsync(cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                Cancelled = true;
+                throw;
+            }
+
+            if (Failure is { } failure)
+            {
+                throw failure;
+            }
+
+            return _origins.TryGetValue(key, out var origins) ? origins : [];
+        }
+
+        private static TaskCompletionSource Completed()
+        {
+            var done = new TaskCompletionSource();
+            done.SetResult();
+            return done;
+        }
+    }
+}
