@@ -7,7 +7,8 @@ namespace CorsKit.Diagnostics;
 /// CorsKit's health, for the framework's health checks: Degraded when the last configuration
 /// reload was refused (the last good policies serve, not the configuration on disk), when the
 /// embedded Public Suffix List is more than 180 days old, or when CorsKit replaced CORS headers
-/// another component wrote (an endpoint, a filter or a proxied backend still sends its own);
+/// another component wrote (an endpoint, a filter or a proxied backend still sends its own), or
+/// while a policy's origin store fails (its keys are denied unless a last good list serves);
 /// Healthy otherwise. Its data names what is wrong. It never reports Unhealthy: CorsKit keeps
 /// serving its last good policies in every one of these cases.
 /// </summary>
@@ -34,6 +35,12 @@ internal sealed class CorsKitHealthCheck(CorsKitStatus status, TimeProvider time
         {
             data["cors_headers_overridden_on"] = overridden;
             problems.Add($"CorsKit replaced CORS headers another component wrote on {overridden.Count} endpoint(s): {string.Join(", ", overridden)}");
+        }
+
+        if (status.OriginStoresFailing is { Count: > 0 } failing)
+        {
+            data["origin_store_failing_since"] = failing;
+            problems.Add($"the origin store is failing for {string.Join(", ", failing.Keys.Select(p => $"policy '{p}'"))}: those keys' origins are denied unless a last good list serves");
         }
 
         return Task.FromResult(problems.Count == 0

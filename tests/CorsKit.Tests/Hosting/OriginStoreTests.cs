@@ -5,6 +5,7 @@ using CorsKit.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
@@ -196,6 +197,27 @@ public sealed class OriginStoreTests
     }
 
     [Fact]
+    public async Task The_health_check_is_degraded_while_the_store_fails_and_healthy_once_it_answers()
+    {
+        await using var app = await StoreApp.StartAsync(health: true);
+        app.Store.Set(TenantA, AppA);
+        app.Store.Failure = new InvalidOperationException("database down");
+
+        await app.SendAsync(HttpMethod.Get, TenantA, AppA);
+        var failing = await app.HealthAsync();
+        app.Store.Failure = null;
+        app.Clock.Advance(TimeSpan.FromSeconds(6));
+        var answered = await app.SendAsync(HttpMethod.Get, TenantA, AppA);
+        var recovered = await app.HealthAsync();
+
+        failing.Status.Should().Be(HealthStatus.Degraded);
+        failing.Description.Should().Contain("the origin store is failing for policy 'tenants'");
+        ((IReadOnlyDictionary<string, DateTimeOffset>)failing.Data["origin_store_failing_since"]).Keys.Should().Equal("tenants");
+        AccessControlHeaders(answered).Should().Contain("Access-Control-Allow-Origin", AppA, "a failure's answer stands 5 s, then the store is asked again");
+        recovered.Status.Should().Be(HealthStatus.Healthy);
+    }
+
+    [Fact]
     public async Task A_store_slower_than_the_timeout_fails_closed()
     {
         await using var app = await StoreApp.StartAsync();
@@ -354,11 +376,16 @@ public sealed class OriginStoreTests
                                  "MaxKeys": {{maxKeys}}, "MaxQueriesInFlight": {{maxQueriesInFlight}} } } } } }
             """;
 
-        public static async Task<StoreApp> StartAsync(string key = "Host", int maxKeys = 100, int maxQueriesInFlight = 8, string? environment = null)
+        public static async Task<StoreApp> StartAsync(string key = "Host", int maxKeys = 100, int maxQueriesInFlight = 8, string? environment = null, bool health = false)
         {
             var builder = TestHost.CreateBuilder(Json(key, maxKeys, maxQueriesInFlight), out _, environment);
             var store = new MemoryOriginStore();
             builder.Services.AddStrictCors();
+            if (health)
+            {
+                builder.Services.AddHealthChecks().AddStrictCors();
+            }
+
             builder.Services.AddSingleton<IStrictCorsOriginStore>(store);
             var app = builder.Build();
             var storeApp = new StoreApp(app, store);
@@ -378,6 +405,9 @@ public sealed class OriginStoreTests
             request.Headers.Host = host;
             return _app.GetTestClient().SendAsync(request);
         }
+
+        public async Task<HealthReportEntry> HealthAsync() =>
+            (await Services.GetRequiredService<HealthCheckService>().CheckHealthAsync()).Entries["corskit"];
 
         /// <summary>How many keys CorsKit holds for the policy, read through the cache's own bookkeeping.</summary>
         public int HeldKeys() => Services.GetRequiredService<CorsKit.Hosting.Stores.OriginStoreCache>().HeldKeys("tenants");

@@ -35,9 +35,11 @@ internal sealed class OriginStoreCache : IStrictCorsOriginCache
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly FailureLog _failures;
+    private readonly CorsKitStatus _status;
 
-    public OriginStoreCache(IServiceScopeFactory scopes, CorsPolicyStore policies, CorsKitMetrics metrics, TimeProvider time, ILogger<OriginStoreCache> logger)
+    public OriginStoreCache(IServiceScopeFactory scopes, CorsPolicyStore policies, CorsKitMetrics metrics, TimeProvider time, ILogger<OriginStoreCache> logger, CorsKitStatus status)
     {
+        _status = status;
         _scopes = scopes;
         _policies = policies;
         _metrics = metrics;
@@ -211,10 +213,12 @@ internal sealed class OriginStoreCache : IStrictCorsOriginCache
                     var now = time.GetTimestamp();
                     var stale = UsableStale(previous, now);
                     _cache._failures.Failed(_template.Name, key, timedOut, exception, servingStale: stale is not null);
+                    _cache._status.OriginStoreFailed(_template.Name, time.GetUtcNow());
                     var retry = now + (long)(RetryAfterFailure.TotalSeconds * time.TimestampFrequency);
                     return Store(key, stale is not null ? stale with { FreshUntil = retry } : new Entry(Unavailable, now, retry, previous?.Origins ?? []));
                 }
 
+                _cache._status.OriginStoreAnswered(_template.Name);
                 var validated = Validate(key, origins);
                 var fetched = time.GetTimestamp();
                 var entry = new Entry(
