@@ -15,31 +15,7 @@ public sealed class ResponseCachingTests
     [InlineData(CacheOrder.CorsKitFirst)]
     public async Task Response_cache_gives_every_origin_the_answer_for_its_own_origin_and_hits(CacheOrder order)
     {
-        await using var app = await CachingApp.StartAsync(
-            builder =>
-            {
-                builder.Services.AddStrictCors();
-                builder.Services.AddResponseCaching();
-            },
-            (app, cachingApp) =>
-            {
-                if (order == CacheOrder.CacheFirst)
-                {
-                    app.UseResponseCaching();
-                    app.UseStrictCors();
-                }
-                else
-                {
-                    app.UseStrictCors();
-                    app.UseResponseCaching();
-                }
-
-                app.MapGet("/cached/{id}", (HttpContext context) =>
-                {
-                    context.Response.Headers.CacheControl = "public, max-age=60";
-                    return cachingApp.Run(context);
-                });
-            });
+        await using var app = await StartAsync(order, _ => { });
 
         foreach (var (sequence, path) in new[] { ("A B disallowed none A B disallowed none", "/cached/1"), ("none disallowed B A none A disallowed B B", "/cached/2") })
         {
@@ -60,32 +36,7 @@ public sealed class ResponseCachingTests
     [InlineData(CacheOrder.CorsKitFirst)]
     public async Task An_endpoint_that_assigns_Vary_itself_never_makes_the_response_cache_mix_origins(CacheOrder order)
     {
-        await using var app = await CachingApp.StartAsync(
-            builder =>
-            {
-                builder.Services.AddStrictCors();
-                builder.Services.AddResponseCaching();
-            },
-            (app, cachingApp) =>
-            {
-                if (order == CacheOrder.CacheFirst)
-                {
-                    app.UseResponseCaching();
-                    app.UseStrictCors();
-                }
-                else
-                {
-                    app.UseStrictCors();
-                    app.UseResponseCaching();
-                }
-
-                app.MapGet("/cached/{id}", (HttpContext context) =>
-                {
-                    context.Response.Headers.CacheControl = "public, max-age=60";
-                    context.Response.Headers.Vary = "Accept-Language";
-                    return cachingApp.Run(context);
-                });
-            });
+        await using var app = await StartAsync(order, response => response.Headers.Vary = "Accept-Language");
 
         foreach (var (sequence, path) in new[] { ("A B disallowed none A B disallowed none", "/cached/1"), ("none disallowed B A none A disallowed B B", "/cached/2") })
         {
@@ -100,4 +51,32 @@ public sealed class ResponseCachingTests
             }
         }
     }
+
+    /// <summary>The response cache and CorsKit in <paramref name="order"/>, one cacheable endpoint that <paramref name="endpoint"/> may add to.</summary>
+    private static Task<CachingApp> StartAsync(CacheOrder order, Action<HttpResponse> endpoint) => CachingApp.StartAsync(
+        builder =>
+        {
+            builder.Services.AddStrictCors();
+            builder.Services.AddResponseCaching();
+        },
+        (app, cachingApp) =>
+        {
+            if (order == CacheOrder.CacheFirst)
+            {
+                app.UseResponseCaching();
+                app.UseStrictCors();
+            }
+            else
+            {
+                app.UseStrictCors();
+                app.UseResponseCaching();
+            }
+
+            app.MapGet("/cached/{id}", (HttpContext context) =>
+            {
+                context.Response.Headers.CacheControl = "public, max-age=60";
+                endpoint(context.Response);
+                return cachingApp.Run(context);
+            });
+        });
 }

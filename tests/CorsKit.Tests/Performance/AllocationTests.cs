@@ -35,13 +35,19 @@ public sealed class AllocationTests : IDisposable
                     .WithMaxAge(TimeSpan.FromMinutes(10)));
             })
             .BuildServiceProvider();
-        var builder = new ApplicationBuilder(_services);
-        builder.UseStrictCors();
-        builder.Run(_ => Task.CompletedTask);
-        _app = builder.Build();
+        _app = Pipeline(_services);
     }
 
     public void Dispose() => _services.Dispose();
+
+    /// <summary>CorsKit in front of an endpoint that does nothing.</summary>
+    private static RequestDelegate Pipeline(IServiceProvider services)
+    {
+        var builder = new ApplicationBuilder(services);
+        builder.UseStrictCors();
+        builder.Run(_ => Task.CompletedTask);
+        return builder.Build();
+    }
 
     public static IEnumerable<object[]> HotPathsOnEachHeaderStore =>
         from path in HotPaths
@@ -139,10 +145,7 @@ public sealed class AllocationTests : IDisposable
                 o.AddDefaultPolicy("web", p => p.WithOrigins("https://app.example.com").WithMethods("PUT").AllowCredentials());
             })
             .BuildServiceProvider();
-        var builder = new ApplicationBuilder(services);
-        builder.UseStrictCors();
-        builder.Run(_ => Task.CompletedTask);
-        var app = builder.Build();
+        var app = Pipeline(services);
         var http = new ReusableHttpContext(services, HeaderStore.Kestrel).WithRequest(method, headers);
 
         var allocated = Allocations.PerCall(Iterations, () => http.Send(app));
@@ -177,10 +180,7 @@ public sealed class AllocationTests : IDisposable
             .AddSingleton<IStrictCorsOriginStore>(new FixedOriginStore())
             .AddStrictCors(o => o.AddDefaultPolicy("tenants", p => p.WithOriginStore("Host").WithMethods("PUT").AllowCredentials()))
             .BuildServiceProvider();
-        var builder = new ApplicationBuilder(services);
-        builder.UseStrictCors();
-        builder.Run(_ => Task.CompletedTask);
-        var app = builder.Build();
+        var app = Pipeline(services);
         var http = new ReusableHttpContext(services, HeaderStore.Kestrel).WithRequest(method, headers);
 
         var allocated = Allocations.PerCall(Iterations, () => http.Send(app));
