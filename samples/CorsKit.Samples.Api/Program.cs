@@ -5,8 +5,10 @@
 //   app.use(cors(corsOptions));
 //   app.get('/api/data', (req, res) => res.json({ message: 'Securely Connected!' }));
 // The allow-list lives in appsettings.json ("Cors" section); the two CorsKit lines are marked.
+// Beyond Express: a multi-tenant route whose origins live in SQLite, per tenant (Tenants/).
 using System.Security.Claims;
 using CorsKit.Samples.Api;
+using CorsKit.Samples.Api.Tenants;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.DataProtection;
@@ -15,6 +17,14 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddStrictCors(); // CorsKit (1/2): policies from the "Cors" section
 builder.Services.AddSingleton<ItemStore>();
+// The "tenants" policy's origins come from this store, per route value {tenant}: a SQLite file
+// (Tenants:Database, default App_Data/tenants.db under the content root), created on first run.
+builder.Services.AddStrictCorsOriginStore<SqliteTenantOriginStore>();
+builder.Services.AddSingleton(services => new TenantDatabase(Path.Combine(
+    services.GetRequiredService<IHostEnvironment>().ContentRootPath,
+    services.GetRequiredService<IConfiguration>()["Tenants:Database"] ?? TenantDatabase.DefaultPath)));
+builder.Services.AddSingleton<TenantOrigins>();
+builder.Services.AddSingleton<TenantAdminKey>();
 builder.Services
     .AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
     .AddCookie(options =>
@@ -37,6 +47,8 @@ builder.Services.AddDataProtection().UseEphemeralDataProtectionProvider();
 builder.Services.AddControllers();
 
 var app = builder.Build();
+app.Services.GetRequiredService<TenantDatabase>().EnsureCreated(); // creates and seeds the file on first run
+_ = app.Services.GetRequiredService<TenantAdminKey>();             // a configured key too short to be safe stops startup here
 
 app.UseStrictCors(); // CorsKit (2/2): before authentication and the endpoints
 app.UseAuthentication();
@@ -86,6 +98,29 @@ admin.MapPost("/reset", (ItemStore store) =>
     store.Clear();
     return Results.NoContent();
 });
+
+// Multi-tenant: a tenant's orders, readable by the tenant's own origins, which live in SQLite and
+// which CorsKit reads per route value (policy "tenants", "OriginStore": { "Key": "Route:tenant" }).
+var orders = app.MapGroup("/tenants/{tenant}/orders").RequireStrictCors(TenantDatabase.Policy);
+orders.MapGet("/", (string tenant, TenantDatabase tenants, CancellationToken cancellationToken) => tenants.OrdersAsync(tenant, cancellationToken));
+orders.MapPost("/", async (string tenant, OrderInput input, TenantDatabase tenants, CancellationToken cancellationToken) =>
+{
+    var order = await tenants.AddOrderAsync(tenant, input.Item, cancellationToken);
+    return Results.Created($"/tenants/{Uri.EscapeDataString(tenant)}/orders/{order.Id}", order);
+});
+orders.MapPut("/{id:long}", async (string tenant, long id, OrderInput input, TenantDatabase tenants, CancellationToken cancellationToken) =>
+    await tenants.RenameOrderAsync(tenant, id, input.Item, cancellationToken) is { } order ? Results.Ok(order) : Results.NotFound());
+
+// Who may read a tenant's data: changed only with the admin key (TenantAdminKey), never from
+// another origin (the /admin group), and applied at once (TenantOrigins invalidates CorsKit's cache).
+var tenantOrigins = admin.MapGroup("/tenants/{tenant}/origins").AddEndpointFilter(TenantAdminKey.RequireAsync);
+tenantOrigins.MapGet("/", (string tenant, TenantOrigins origins, CancellationToken cancellationToken) => origins.ListAsync(tenant, cancellationToken));
+tenantOrigins.MapPost("/", async (string tenant, OriginInput input, TenantOrigins origins, CancellationToken cancellationToken) =>
+    input.Origin is not { Length: > 0 and <= 512 } origin
+        ? Results.BadRequest(new { error = "origin is required (at most 512 characters)" })
+        : await origins.AddAsync(tenant, origin, cancellationToken) ? Results.Created() : Results.Ok());
+tenantOrigins.MapDelete("/", async (string tenant, string origin, TenantOrigins origins, CancellationToken cancellationToken) =>
+    await origins.RemoveAsync(tenant, origin, cancellationToken) ? Results.NoContent() : Results.NotFound());
 
 // Controllers use attributes: see Controllers/ReportsController.cs.
 app.MapControllers();

@@ -1,4 +1,5 @@
 using CorsKit.BrowserTests.Engines;
+using CorsKit.BrowserTests.Servers;
 
 namespace CorsKit.BrowserTests;
 
@@ -418,5 +419,79 @@ public abstract class BrowserScenarios(CorsWorld world)
         world.Credentialed.HandlerConsumed.Should().Equal("/signin-oidc state=genuine");
         requests.Ran("POST", "/signin-oidc").Should().Be(0, "the handler consumed the genuine callback before any endpoint");
         world.Passed();
+    }
+
+    /// <summary>
+    /// The sample's tenants in the browser: the page's origin joins tenant acme's list in the
+    /// SQLite file at run time and leaves it. Written into the file behind CorsKit's back (as
+    /// another instance would), it is readable once the list's RefreshSeconds (2) have passed;
+    /// removed and added back through the sample's admin path, which invalidates, it is refused
+    /// and readable again at once. A JSON PUT is preflighted while the origin is listed, and the
+    /// answer (Max-Age 600) stays in the browser's preflight cache after the removal: what each
+    /// engine then sends, and that CorsKit's guard refuses the write before the endpoint whatever
+    /// the cache says.
+    /// </summary>
+    [BrowserFact]
+    public async Task S20_an_origin_added_to_a_tenants_store_at_run_time_is_readable_within_the_bound_and_refused_once_removed_despite_a_cached_preflight()
+    {
+        var api = world.Tenants;
+        var shop = world.Pages.Origin(CorsWorld.TenantShopHost);
+        const string Orders = "/tenants/acme/orders";
+        const string Order = "/tenants/acme/orders/1";
+        await using var page = await world.OpenAsync(CorsWorld.TenantShopHost);
+        Task<FetchResult> ReadAsync() => page.FetchAsync($"{api.Origin}{Orders}", new() { ["cache"] = "no-store" });
+        Task<FetchResult> RenameAsync(string item) => page.FetchAsync($"{api.Origin}{Order}", Init("PUT", new() { ["Content-Type"] = "application/json" }, $$"""{"item":"{{item}}"}"""));
+        (int Preflights, int Puts) Arrived() => (api.Requests.Arrived("OPTIONS", Order), api.Requests.Arrived("PUT", Order));
+
+        // Not on acme's list: unreadable, and CorsKit now holds acme's list for RefreshSeconds.
+        var unlisted = await ReadAsync();
+        await api.Database.AddOriginAsync("acme", shop, CancellationToken.None);
+        await Task.Delay(TimeSpan.FromSeconds(TenantApiServer.RefreshSeconds) + TimeSpan.FromMilliseconds(250));
+        var afterRefresh = await ReadAsync();
+        var listedWrite = await RenameAsync("renamed by the shop");
+        var whileListed = Arrived();
+
+        await api.Admin.RemoveAsync("acme", shop, CancellationToken.None);
+        var afterRemoval = await ReadAsync();
+        var writeAfterRemoval = await RenameAsync("renamed after the removal");
+        var firstAfterRemoval = Arrived();
+        var firstStatus = firstAfterRemoval.Puts > whileListed.Puts ? await api.Requests.AnsweredAsync("PUT", Order) : 0;
+        var secondWriteAfterRemoval = await RenameAsync("renamed again after the removal");
+        var secondAfterRemoval = Arrived();
+        var secondStatus = await api.Requests.AnsweredAsync(secondAfterRemoval.Preflights > firstAfterRemoval.Preflights ? "OPTIONS" : "PUT", Order);
+
+        await api.Admin.AddAsync("acme", shop, CancellationToken.None);
+        var readded = await ReadAsync();
+        var readdedWrite = await RenameAsync("renamed once back");
+        var atTheEnd = Arrived();
+
+        unlisted.FailedWithTypeError.Should().BeTrue("the page's origin is on no list yet");
+        afterRefresh.Ok.Should().BeTrue("written into the file, the origin is read from it once acme's list expired");
+        afterRefresh.Body.Should().Contain("anvil");
+        listedWrite.Ok.Should().BeTrue();
+        whileListed.Should().Be((1, 1), "the PUT was preflighted once, then sent");
+        afterRemoval.FailedWithTypeError.Should().BeTrue("the admin path invalidated acme's list: refused at once, not after RefreshSeconds");
+        writeAfterRemoval.FailedWithTypeError.Should().BeTrue();
+        secondWriteAfterRemoval.FailedWithTypeError.Should().BeTrue();
+        readded.Ok.Should().BeTrue("added back through the admin path: readable at once");
+        readdedWrite.Ok.Should().BeTrue();
+        api.Requests.Ran("GET", Orders).Should().Be(4, "CORS hides reads, it does not prevent them");
+        api.Requests.Ran("PUT", Order).Should().Be(2, "only the writes made while the origin was listed ran");
+        (await api.Database.OrdersAsync("acme", CancellationToken.None)).Single(o => o.Id == 1).Item.Should().Be("renamed once back");
+
+        // The preflight cache, recorded per engine. All three send the first PUT after the removal
+        // on the cached answer, without a preflight: CorsKit's guard, which reads the same list as
+        // the reads, answers 403 before the endpoint. Chromium and WebKit keep the cached answer
+        // after that failure (the next PUT goes out without a preflight too, and is refused the
+        // same way); Firefox drops it (the next PUT is preflighted, refused, and never sent).
+        firstAfterRemoval.Should().Be((1, 2), "the cached preflight (Max-Age 600) let the browser send the PUT without asking");
+        firstStatus.Should().Be(403);
+        secondAfterRemoval.Should().Be(ByEngine((1, 3), (2, 2), (1, 3)));
+        secondStatus.Should().Be(403, "refused either way: the PUT by the guard, or its new preflight");
+        atTheEnd.Should().Be(ByEngine((1, 4), (3, 3), (1, 4)));
+        var kept = secondAfterRemoval.Preflights == whileListed.Preflights;
+        world.Passed($"after the removal a PUT went out on the cached preflight and got 403 from the guard; the engine then {(kept
+            ? "kept the cached preflight (the next PUT went out without one too, 403)"
+            : "dropped the cached preflight (the next PUT was preflighted, refused, never sent)")}");
     }
 }

@@ -7,7 +7,8 @@ namespace CorsKit.BrowserTests;
 
 /// <summary>
 /// Everything one engine's scenarios share: its browser, one page server giving many page
-/// origins, and four APIs behind CorsKit with different policies. Each engine has a world of its
+/// origins, four APIs behind CorsKit with different policies, and the sample's multi-tenant API
+/// whose origins live in SQLite. Each engine has a world of its
 /// own (so the engines can run side by side without mixing server counts), started once for all
 /// of its scenarios; its browser is stopped with it, also when a scenario failed.
 /// </summary>
@@ -32,6 +33,9 @@ public abstract class CorsWorld(BrowserEngine engine) : IAsyncLifetime
     /// <summary>Where the reference endpoint without CorsKit lives.</summary>
     public const string RawHost = "raw.corskit.localhost";
 
+    /// <summary>A tenant's shop, whose origin is added to the tenant's list at run time (S20).</summary>
+    public const string TenantShopHost = "shop.acme.localhost";
+
     private readonly Stopwatch _running = new();
     private IRunningBrowser? _browser;
 
@@ -54,6 +58,9 @@ public abstract class CorsWorld(BrowserEngine engine) : IAsyncLifetime
     /// <summary>Any origin, any method, any header, no credentials.</summary>
     public ApiServer Public { get; private set; } = null!;
 
+    /// <summary>Origins per tenant from a SQLite file (the sample's store), PUT and Content-Type, credentials, Max-Age 600, RefreshSeconds 2.</summary>
+    public TenantApiServer Tenants { get; private set; } = null!;
+
     public async Task InitializeAsync()
     {
         _running.Start();
@@ -69,7 +76,8 @@ public abstract class CorsWorld(BrowserEngine engine) : IAsyncLifetime
         NoMaxAge = new ApiServer("nocache.corskit.localhost", p => p.WithOrigins(app).WithMethods("PUT").WithHeaders("Content-Type"));
         ZeroMaxAge = new ApiServer("zero.corskit.localhost", p => p.WithOrigins(app).WithMethods("PUT").WithHeaders("Content-Type").WithMaxAge(TimeSpan.Zero));
         Public = new ApiServer("public.corskit.localhost", p => p.AllowAnyOrigin().WithMethods("*").WithHeaders("*"));
-        await Task.WhenAll(Credentialed.StartAsync(), NoMaxAge.StartAsync(), ZeroMaxAge.StartAsync(), Public.StartAsync());
+        Tenants = new TenantApiServer("tenants.corskit.localhost");
+        await Task.WhenAll(Credentialed.StartAsync(), NoMaxAge.StartAsync(), ZeroMaxAge.StartAsync(), Public.StartAsync(), Tenants.StartAsync());
 
         if (engine.SkipReason is not null)
         {
@@ -92,7 +100,7 @@ public abstract class CorsWorld(BrowserEngine engine) : IAsyncLifetime
         finally
         {
             await Pages.DisposeAsync();
-            foreach (var api in new[] { Credentialed, NoMaxAge, ZeroMaxAge, Public })
+            foreach (var api in new LoopbackServer[] { Credentialed, NoMaxAge, ZeroMaxAge, Public, Tenants })
             {
                 if (api is not null)
                 {

@@ -25,13 +25,23 @@ public abstract class LoopbackServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_app is not null)
+        try
         {
-            await _app.DisposeAsync();
+            if (_app is not null)
+            {
+                await _app.DisposeAsync();
+            }
+        }
+        finally
+        {
+            await StoppedAsync();
         }
 
         GC.SuppressFinalize(this);
     }
+
+    /// <summary>Cleans up after the server stopped (or never started): what it kept on disk.</summary>
+    protected virtual ValueTask StoppedAsync() => ValueTask.CompletedTask;
 
     protected virtual void Configure(WebApplicationBuilder builder)
     {
