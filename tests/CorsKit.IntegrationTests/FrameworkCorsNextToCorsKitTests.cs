@@ -64,7 +64,8 @@ public sealed class FrameworkCorsNextToCorsKitTests
 
         (await start.Should().ThrowAsync<InvalidOperationException>())
             .Which.Message.Should().Contain("The framework's CORS is configured next to CorsKit")
-            .And.Contain(asDefault ? "'__DefaultCorsPolicy'" : "'legacy'")
+            .And.Contain(asDefault ? "services.AddCors(...) defines the default policy (AddDefaultPolicy)." : "services.AddCors(...) defines the policy 'legacy'.")
+            .And.NotContain("__DefaultCorsPolicy")
             .And.Contain("Remove services.AddCors(...) and app.UseCors()");
     }
 
