@@ -18,6 +18,18 @@ echo "== pack CorsKit $version"
 dotnet pack "$root/src/CorsKit" -c Release -o "$work/feed" -p:Version="$version" -p:ContinuousIntegrationBuild=true -v q -nologo
 ls "$work/feed"
 test -f "$work/feed/CorsKit.$version.nupkg" && test -f "$work/feed/CorsKit.$version.snupkg"
+# Editors other than Visual Studio read the schema from a file: pack leaves it next to the package.
+cmp "$work/feed/CorsKit.ConfigurationSchema.json" "$root/src/CorsKit/ConfigurationSchema.json"
+unzip -l "$work/feed/CorsKit.$version.nupkg" | grep -q " ConfigurationSchema.json$"
+
+echo "== README's pack, twice: each gets a version of its own, so no NuGet cache can serve an older build"
+for _ in 1 2; do
+  dotnet pack "$root/src/CorsKit" -c Release -o "$work/dev" -v q -nologo
+  sleep 1
+done
+ls "$work/dev"
+dev_versions=$(ls "$work/dev" | sed -n 's/^CorsKit\.\(0\.1\.0-dev\.[0-9]\{8\}T[0-9]\{6\}\)\.nupkg$/\1/p' | sort -u | wc -l)
+[ "$dev_versions" = 2 ] || { echo "FAIL: two packs without a version did not give two 0.1.0-dev.<UTC time> packages"; exit 1; }
 
 echo "== a throwaway app that references the package"
 mkdir "$work/app"

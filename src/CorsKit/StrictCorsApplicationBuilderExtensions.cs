@@ -49,9 +49,11 @@ public static class StrictCorsApplicationBuilderExtensions
             if (frameworkPolicies.Count > 0)
             {
                 pipelineErrors.Add(
-                    $"The framework's CORS is configured next to CorsKit (policies {string.Join(", ", frameworkPolicies.Select(p => $"'{p}'"))} in services.AddCors(...)). "
+                    $"The framework's CORS is configured next to CorsKit: services.AddCors(...) defines {string.Join(", ", frameworkPolicies)}. "
                     + "Whichever of app.UseCors() and app.UseStrictCors() runs first answers every preflight, so either CorsKit's checks are bypassed or the framework's origins get access CorsKit does not grant. "
-                    + $"Remove services.AddCors(...) and app.UseCors(), and move the policies to {store.RootPath}:Policies (docs/migrating-from-microsoft-cors.md).");
+                    + $"Remove services.AddCors(...) and app.UseCors(), and move the policies to {store.RootPath}:Policies, one object per policy name: WithOrigins(...) becomes \"Origins\", "
+                    + "WithMethods \"Methods\", WithHeaders \"Headers\", WithExposedHeaders \"ExposedHeaders\", AllowCredentials() \"AllowCredentials\": true, SetPreflightMaxAge \"MaxAgeSeconds\"; "
+                    + $"name the default policy in {store.RootPath}:DefaultPolicy.");
             }
 
             // Also in report-only mode: its reports would describe policies that endpoints do not have.

@@ -138,7 +138,7 @@ public sealed class CheckCommandTests : IDisposable
             $"Configuration: {file}.",
             ListLine,
             $"warning: Cors: the embedded Public Suffix List is 181 days old ({ListDate:yyyy-MM-dd}), so wildcards directly under suffixes added since then are not refused. "
-                + "Update the CorsKit package, or run tools/refresh-public-suffix-list.sh and rebuild.",
+                + "Update the CorsKit package (a CorsKit built from its source: run its refresh-public-suffix-list.sh and rebuild).",
             "Effective origins:",
             "  Cors:Policies:web:Origins:0: https://app.example.com",
             $"{file}: valid (1 warning(s)). Policy names used by endpoints are checked when the app starts.",

@@ -64,7 +64,8 @@ public sealed class FrameworkCorsNextToCorsKitTests
 
         (await start.Should().ThrowAsync<InvalidOperationException>())
             .Which.Message.Should().Contain("The framework's CORS is configured next to CorsKit")
-            .And.Contain(asDefault ? "'__DefaultCorsPolicy'" : "'legacy'")
+            .And.Contain(asDefault ? "services.AddCors(...) defines the default policy (AddDefaultPolicy)." : "services.AddCors(...) defines the policy 'legacy'.")
+            .And.NotContain("__DefaultCorsPolicy")
             .And.Contain("Remove services.AddCors(...) and app.UseCors()");
     }
 
@@ -73,15 +74,31 @@ public sealed class FrameworkCorsNextToCorsKitTests
     /// CorsKit enforces), so the page's real preflights fail: seen when the pipeline is built, it
     /// stops startup instead of being logged on the first request.
     /// </summary>
+    /// <remarks>
+    /// The framework's CORS services come from <c>AddCors()</c>, from <c>AddControllers()</c> (the
+    /// <c>--use-controllers</c> template), or, with neither, from CorsKit itself: a leftover
+    /// <c>app.UseCors(p => p.WithOrigins(...))</c> is seen in each case.
+    /// </remarks>
     [Theory]
-    [InlineData("inline policy", "ReportOnly")]
-    [InlineData("inline policy", "Enforce")]
-    [InlineData("no policy", "Enforce")]
-    public async Task The_frameworks_UseCors_before_UseStrictCors_stops_startup_naming_the_order(string framework, string mode)
+    [InlineData("inline policy", "ReportOnly", "AddCors()")]
+    [InlineData("inline policy", "Enforce", "AddCors()")]
+    [InlineData("inline policy", "Enforce", "AddControllers()")]
+    [InlineData("inline policy", "Enforce", "neither")]
+    [InlineData("no policy", "Enforce", "AddCors()")]
+    public async Task The_frameworks_UseCors_before_UseStrictCors_stops_startup_naming_the_order(string framework, string mode, string services)
     {
         var builder = TestHost.CreateBuilder(Json.Replace("{ \"Cors\": {", $"{{ \"Cors\": {{ \"Mode\": \"{mode}\",", StringComparison.Ordinal), out _);
+        if (services == "AddControllers()")
+        {
+            builder.Services.AddControllers();
+        }
+
         builder.Services.AddStrictCors();
-        builder.Services.AddCors();
+        if (services == "AddCors()")
+        {
+            builder.Services.AddCors();
+        }
+
         await using var app = builder.Build();
         if (framework == "inline policy")
         {

@@ -54,7 +54,7 @@ public sealed class PipelineAssemblyTests
 
             use.Should().Throw<InvalidOperationException>()
                 .Which.Message.Should().Contain($"app.UseStrictCors() is called after {named}")
-                .And.Contain("Write: app.UseStrictCors(); app.UseAuthentication(); app.UseAuthorization();");
+                .And.Contain("Write them in this order: app.UseStrictCors(); app.UseAuthentication(); app.UseAuthorization();");
         }
     }
 
@@ -69,7 +69,7 @@ public sealed class PipelineAssemblyTests
 
         (await start.Should().ThrowAsync<InvalidOperationException>())
             .Which.Message.Should().Contain("WebApplication adds app.UseAuthorization() ahead of app.UseStrictCors()").And.Contain("GET /me")
-            .And.Contain("Write: app.UseStrictCors(); app.UseAuthentication(); app.UseAuthorization();");
+            .And.Contain("Write them in this order: app.UseStrictCors(); app.UseAuthentication(); app.UseAuthorization();");
     }
 
     /// <summary>
@@ -98,7 +98,7 @@ public sealed class PipelineAssemblyTests
 
         (await start.Should().ThrowAsync<InvalidOperationException>())
             .Which.Message.Should().Contain("WebApplication adds app.UseAuthentication() ahead of app.UseStrictCors()").And.Contain("scheme 'oidc'")
-            .And.Contain("Write: app.UseStrictCors(); app.UseAuthentication(); app.UseAuthorization();");
+            .And.Contain("Write them in this order: app.UseStrictCors(); app.UseAuthentication(); app.UseAuthorization();");
     }
 
     [Fact]

@@ -49,7 +49,7 @@ internal sealed partial class PublicSuffixListSnapshot
         return age <= MaxAgeDays
             ? null
             : $"the embedded Public Suffix List is {age} days old ({Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)}), so wildcards directly under "
-              + "suffixes added since then are not refused. Update the CorsKit package, or run tools/refresh-public-suffix-list.sh and rebuild.";
+              + "suffixes added since then are not refused. Update the CorsKit package (a CorsKit built from its source: run its refresh-public-suffix-list.sh and rebuild).";
     }
 
     /// <summary>
@@ -129,7 +129,7 @@ internal sealed partial class PublicSuffixListSnapshot
         {
             throw new InvalidOperationException(
                 $"public_suffix_list.snapshot describes another list (sha256 {snapshot.Sha256}; the list's is {actual}). "
-                + "Run tools/refresh-public-suffix-list.sh instead of editing either file by hand.");
+                + "Refresh both with the repository's refresh-public-suffix-list.sh instead of editing either file by hand.");
         }
 
         return snapshot;

@@ -35,7 +35,7 @@ public class PublicSuffixListSnapshotTests
 
         read.Should().Throw<InvalidOperationException>().WithMessage(
             $"public_suffix_list.snapshot describes another list (sha256 {AnySha256}; the list's is {PublicSuffixListSnapshot.HashOf(list)}). "
-            + "Run tools/refresh-public-suffix-list.sh instead of editing either file by hand.");
+            + "Refresh both with the repository's refresh-public-suffix-list.sh instead of editing either file by hand.");
     }
 
     [Fact]

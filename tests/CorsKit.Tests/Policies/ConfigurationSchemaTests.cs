@@ -5,7 +5,8 @@ namespace CorsKit.Tests.Policies;
 
 /// <summary>
 /// The JSON schema the package contributes to editors (ConfigurationSchema.json) describes exactly
-/// the options types: every setting, with its JSON type and default, and nothing else.
+/// the options types: every setting, with its JSON type and default, and nothing else. (What it
+/// accepts and flags, against <c>corskit check</c>, is tested in CorsKit.Cli.Tests.)
 /// </summary>
 public class ConfigurationSchemaTests
 {
@@ -27,7 +28,18 @@ public class ConfigurationSchemaTests
         var policy = Schema["definitions"]!["CorsKitPolicy"]!;
 
         AssertDescribes(policy, typeof(StrictCorsPolicyOptions), new StrictCorsPolicyOptions());
-        policy["required"]!.AsArray().Select(n => n!.GetValue<string>()).Should().Equal(nameof(StrictCorsPolicyOptions.Origins));
+    }
+
+    /// <summary>
+    /// The schema applies to every appsettings*.json, overlays included: an
+    /// appsettings.Production.json that only sets MaxAgeSeconds is valid, so nothing is required.
+    /// </summary>
+    [Fact]
+    public void No_setting_is_required_since_an_environment_file_may_set_only_one()
+    {
+        var objects = new[] { Schema, Schema["properties"]!["Cors"]!, Schema["definitions"]!["CorsKitPolicy"]!, Schema["definitions"]!["CorsKitOriginStore"]! };
+
+        objects.Select(o => o["required"]).Should().AllSatisfy(r => r.Should().BeNull());
     }
 
     private static void AssertDescribes(JsonNode schema, Type options, object defaults)
@@ -49,10 +61,13 @@ public class ConfigurationSchemaTests
             }
 
             entry["description"]!.GetValue<string>().Should().NotBeNullOrWhiteSpace(setting.Name);
-            entry["type"]!.GetValue<string>().Should().Be(JsonType(setting.PropertyType), setting.Name);
+            // The first type is the setting's own; the others are how configuration also reads it
+            // (true as "true", 600 as "600"; null leaves a lower layer's value).
+            entry["type"]!.AsArray()[0]!.GetValue<string>().Should().Be(JsonType(setting.PropertyType), setting.Name);
             if ((Nullable.GetUnderlyingType(setting.PropertyType) ?? setting.PropertyType) is { IsEnum: true } choices)
             {
-                entry["enum"]!.AsArray().Select(n => n!.GetValue<string>()).Should().Equal(Enum.GetNames(choices), setting.Name);
+                // The names as documented, which editors complete; another case is accepted as binding accepts it.
+                entry["anyOf"]![0]!["enum"]!.AsArray().Select(n => n!.GetValue<string>()).Should().Equal(Enum.GetNames(choices), setting.Name);
             }
             if (entry["default"] is { } documented)
             {

@@ -145,7 +145,7 @@ public class ValidationTests
             var warning = warnings.Should().ContainSingle().Subject;
             warning.Path.Should().Be("Cors");
             warning.Message.Should().Be($"the embedded Public Suffix List is {age} days old ({listDate:yyyy-MM-dd}), so wildcards directly under suffixes added since then are not refused. "
-                + "Update the CorsKit package, or run tools/refresh-public-suffix-list.sh and rebuild.");
+                + "Update the CorsKit package (a CorsKit built from its source: run its refresh-public-suffix-list.sh and rebuild).");
         }
         else
         {

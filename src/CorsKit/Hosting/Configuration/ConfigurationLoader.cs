@@ -93,7 +93,7 @@ internal static class ConfigurationLoader
             foreach (var (name, policy) in options.Policies.Where(p => p.Value?.OriginStore is not null))
             {
                 issues.Error($"{rootPath}:Policies:{name}:OriginStore", "is set, but the app registers no origin store, so the policy could allow none of its keys' origins. "
-                    + "Register yours: builder.Services.AddStrictCorsOriginStore<YourStore>(); (see README, Origins from a database).");
+                    + "Register yours, a class that implements IStrictCorsOriginStore: builder.Services.AddStrictCorsOriginStore<YourStore>();.");
             }
         }
 

@@ -28,7 +28,7 @@ internal sealed class PipelineCheck : IStartupFilter
     /// <summary>Set by <c>UseAuthentication()</c> and <c>UseAuthorization()</c> on the builder they are called on.</summary>
     private static readonly string[] AuthMarkers = ["__AuthenticationMiddlewareSet", "__AuthorizationMiddlewareSet"];
 
-    private const string WriteInstead = "Write: app.UseStrictCors(); app.UseAuthentication(); app.UseAuthorization(); (see README, Pipeline placement).";
+    private const string WriteInstead = "Write them in this order: app.UseStrictCors(); app.UseAuthentication(); app.UseAuthorization(); then the endpoints (app.MapControllers(), app.MapGet(...)).";
 
     private IApplicationBuilder? _usedOn;
     private int _frameworkCorsReported;
@@ -74,7 +74,8 @@ internal sealed class PipelineCheck : IStartupFilter
         {
             throw new InvalidOperationException(
                 "CorsKit is registered (services.AddStrictCors()) but app.UseStrictCors() is never called: no response gets CORS headers and the CSRF guard is off. "
-                + "Add app.UseStrictCors() after routing and before app.UseAuthentication(), app.UseAuthorization() and the endpoints (see README, Pipeline placement).");
+                + "Add app.UseStrictCors() after routing (with WebApplication, routing comes first by itself) and before app.UseAuthentication(), app.UseAuthorization() and the endpoints: "
+                + "in a webapi template's Program.cs, right after app.UseHttpsRedirection();.");
         }
 
         if (appBuilder is not null && !ReferenceEquals(appBuilder, app)
@@ -105,8 +106,10 @@ internal sealed class PipelineCheck : IStartupFilter
 
     /// <summary>
     /// The policies configured for the framework's CORS middleware, which would answer preflights
-    /// and grant origins next to CorsKit. MVC registers the framework's CORS services on its own,
-    /// so only configured policies tell that an app uses it.
+    /// and grant origins next to CorsKit, as the app wrote them: <c>the policy 'legacy'</c>, or <c>the default
+    /// policy (AddDefaultPolicy)</c> for the one the framework keeps under an internal name
+    /// (<c>__DefaultCorsPolicy</c>). MVC registers the framework's CORS services on its own, so only
+    /// configured policies tell that an app uses it.
     /// </summary>
     public static IReadOnlyList<string> FrameworkCorsPolicies(IServiceProvider services)
     {
@@ -125,7 +128,7 @@ internal sealed class PipelineCheck : IStartupFilter
             names.Add(options.DefaultPolicyName);
         }
 
-        return names;
+        return [.. names.Select(name => name == options.DefaultPolicyName ? "the default policy (AddDefaultPolicy)" : $"the policy '{name}'")];
     }
 
     /// <summary>
