@@ -180,14 +180,17 @@ public sealed class DiffCommandTests : IDisposable
         exitCode.Should().Be(3, output);
         string[] sampleOrigins = ["Cors:Policies:app:Origins:0: https://my-frontend.com", "Cors:Policies:app:Origins:1: https://admin.my-frontend.com"];
         output.Should().Be(Lines([
-            .. Loaded("Old", SampleFile, [.. sampleOrigins, "Cors:Policies:public:Origins:0: *"]),
-            .. Loaded("New", copy, [.. sampleOrigins, "Cors:Policies:app:Origins:2: https://*.my-frontend.com", "Cors:Policies:public:Origins:0: *"]),
+            .. Loaded("Old", SampleFile, [.. sampleOrigins, "Cors:Policies:public:Origins:0: *", "Cors:Policies:tenants:Origins:0: https://admin.my-frontend.com"]),
+            .. Loaded("New", copy, [
+                .. sampleOrigins, "Cors:Policies:app:Origins:2: https://*.my-frontend.com", "Cors:Policies:public:Origins:0: *",
+                "Cors:Policies:tenants:Origins:0: https://admin.my-frontend.com", "Cors:Policies:tenants:Origins:1: https://*.my-frontend.com"]),
             "widened: Cors:Policies:app:Origins: added 'https://*.my-frontend.com'.",
             "widened: Cors:Policies:app:Methods: added 'PATCH'.",
             "widened: Cors:Policies:app:ExposedHeaders: added 'X-Request-Id'.",
             "same access: Cors:Policies:public:MaxAgeSeconds: 600 -> 3600 (how long browsers may cache a preflight answer, not what it allows).",
+            "widened: Cors:Policies:tenants:Origins: added 'https://*.my-frontend.com'.",
             "widened: Cors:CrossOriginGuard: Enforce -> Off (the CSRF guard).",
-            "Access widened: 4 change(s) widened it, 1 left it the same.",
+            "Access widened: 5 change(s) widened it, 1 left it the same.",
         ]));
     }
 }
