@@ -7,8 +7,14 @@ namespace CorsKit.Tests.Properties;
 /// <summary>CsCheck generators for canonical origins, their hostile variants, policies and header lists.</summary>
 internal static class Generators
 {
+    /// <summary>
+    /// A host label. A random one never starts with "xn--": that prefix promises Punycode, which
+    /// random characters almost never are, and browsers refuse such a host (one in about two
+    /// million labels drew it, failing a run: seed "dlZrndZ-fv31" of the origin property test).
+    /// Real Punycode labels come from the list.
+    /// </summary>
     public static readonly Gen<string> Label = Gen.Frequency(
-        (9, Gen.Char["abcdefghijklmnopqrstuvwxyz0123456789-_"].Array[1, 12].Select(chars => new string(chars))),
+        (9, Gen.Char["abcdefghijklmnopqrstuvwxyz0123456789-_"].Array[1, 12].Select(chars => new string(chars)).Where(l => !l.StartsWith("xn--", StringComparison.Ordinal))),
         (1, Gen.OneOf("xn--bcher-kva", "xn--p1ai", "xn--ls8h", "xn--nxasmm1c", "xn--mnchen-3ya"))); // bücher, рф, 💩, βόλος, münchen
 
     public static readonly Gen<string> Domain = Gen.Select(
