@@ -13,6 +13,7 @@ Usage, from the repository root:
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 
@@ -45,7 +46,17 @@ def run(mutation):
     if build.returncode != 0:
         print(build.stdout[-2000:])
         return "BUILD FAILED"
-    test = subprocess.run(["dotnet", "test", project, "--no-build", "--filter", mutation["filter"]], capture_output=True, text=True)
+    process = subprocess.Popen(["dotnet", "test", project, "--no-build", "--filter", mutation["filter"]],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        stdout, _ = process.communicate(timeout=900)
+    except subprocess.TimeoutExpired:
+        # The test host too: it runs in the same session. A hang is a failure the tests should
+        # report themselves, so it is said, not counted as killed.
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        return "HUNG (the tests did not finish within 900 s)"
+    test = subprocess.CompletedProcess(process.args, process.returncode, stdout)
     summary = [line.strip() for line in test.stdout.splitlines() if "Passed!" in line or "Failed!" in line]
     verdict = "KILLED" if test.returncode != 0 else "SURVIVED"
     # Browser scenarios run once per engine (classes Chromium, Firefox, WebKit): say which caught it.

@@ -403,7 +403,9 @@ public sealed class OriginStoreTests
         {
             var request = Request(method, path, [("Origin", origin), .. headers]);
             request.Headers.Host = host;
-            return _app.GetTestClient().SendAsync(request);
+
+            // A request held by the store forever (a broken timeout or bound) fails the test instead of hanging it.
+            return _app.GetTestClient().SendAsync(request).WaitAsync(TimeSpan.FromSeconds(30));
         }
 
         public async Task<HealthReportEntry> HealthAsync() =>
