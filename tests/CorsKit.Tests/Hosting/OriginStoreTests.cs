@@ -236,6 +236,23 @@ public sealed class OriginStoreTests
     }
 
     [Fact]
+    public async Task A_store_that_ignores_its_cancellation_still_fails_closed_at_the_timeout()
+    {
+        await using var app = await StoreApp.StartAsync();
+        app.Store.Set(TenantA, AppA);
+        app.Store.Hold();
+        app.Store.IgnoresCancellation = true;
+
+        var pending = app.SendAsync(HttpMethod.Get, TenantA, AppA);
+        await app.Store.QueriedAsync(1);
+        app.Clock.Advance(TimeSpan.FromMilliseconds(2001));
+        var response = await pending;
+
+        AccessControlHeaders(response).Should().BeEmpty();
+        app.QueryResults.Should().Equal("timed_out");
+    }
+
+    [Fact]
     public async Task A_failing_store_serves_the_last_good_list_for_StaleSeconds_and_denies_after()
     {
         await using var app = await StoreApp.StartAsync();
@@ -435,6 +452,9 @@ public sealed class OriginStoreTests
 
         public bool Cancelled { get; private set; }
 
+        /// <summary>Whether a held query waits for the gate whatever its token says, as a store that ignores it does.</summary>
+        public bool IgnoresCancellation { get; set; }
+
         public void Set(string key, params string[] origins) => _origins[key] = origins;
 
         /// <summary>Holds every query until the returned source completes.</summary>
@@ -458,7 +478,7 @@ public sealed class OriginStoreTests
             _asked.Enqueue(key);
             try
             {
-                await _gate.Task.WaitAsync(cancellationToken);
+                await _gate.Task.WaitAsync(IgnoresCancellation ? CancellationToken.None : cancellationToken);
             }
             catch (OperationCanceledException)
             {
