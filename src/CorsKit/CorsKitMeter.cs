@@ -21,4 +21,11 @@ public static class CorsKitMeter
     /// <c>timed_out</c>, <c>over_limit</c> (never the key).
     /// </summary>
     public const string OriginStoreQueriesCounter = "corskit.origin_store.queries";
+
+    /// <summary>
+    /// The gauge of keys the origin store's cache holds, known and unknown alike, tagged
+    /// <c>cors.policy</c>: never above the policy's <c>OriginStore:MaxKeys</c>; near it under a
+    /// flood of random keys.
+    /// </summary>
+    public const string OriginStoreKeysGauge = "corskit.origin_store.keys";
 }

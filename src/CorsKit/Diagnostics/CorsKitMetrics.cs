@@ -17,10 +17,11 @@ internal sealed class CorsKitMetrics
 
     private readonly Counter<long> _requests;
     private readonly Counter<long> _storeQueries;
+    private readonly Meter _meter;
 
     public CorsKitMetrics(IMeterFactory meterFactory)
     {
-        var meter = meterFactory.Create(MeterName);
+        var meter = _meter = meterFactory.Create(MeterName);
         _requests = meter.CreateCounter<long>(RequestsCounter, unit: "{request}", description: "Requests seen by CorsKit, by kind, result, policy and reason.");
         _storeQueries = meter.CreateCounter<long>(CorsKitMeter.OriginStoreQueriesCounter, unit: "{query}",
             description: "Queries to the origin store, by policy and result (found, unknown_key, failed, timed_out, over_limit).");
@@ -46,6 +47,11 @@ internal sealed class CorsKitMetrics
         };
         _requests.Add(1, tags);
     }
+
+    /// <summary>Publishes the origin store's held keys per policy (<c>corskit.origin_store.keys</c>), read when a listener collects.</summary>
+    public void ObserveStoreKeys(Func<IEnumerable<Measurement<int>>> observe) =>
+        _meter.CreateObservableGauge(CorsKitMeter.OriginStoreKeysGauge, observe, unit: "{key}",
+            description: "Keys the origin store's cache holds, known and unknown, by policy; at most the policy's MaxKeys.");
 
     /// <param name="policy">The policy whose origins come from the store.</param>
     /// <param name="result"><c>found</c>, <c>unknown_key</c>, <c>failed</c>, <c>timed_out</c> or <c>over_limit</c>.</param>

@@ -46,6 +46,7 @@ internal sealed class OriginStoreCache : IStrictCorsOriginCache
         _time = time;
         _logger = logger;
         _failures = new FailureLog(logger, time);
+        metrics.ObserveStoreKeys(HeldKeysByPolicy);
     }
 
     /// <summary>
@@ -85,8 +86,11 @@ internal sealed class OriginStoreCache : IStrictCorsOriginCache
         }
     }
 
-    /// <summary>How many keys are held for the policy in force named <paramref name="policy"/>.</summary>
-    public int HeldKeys(string policy) => _policies.Current.Find(policy) is { OriginStore: not null } compiled ? KeysOf(compiled).Count : 0;
+    /// <summary>The keys held per policy in force with an origin store, for the gauge.</summary>
+    private IEnumerable<System.Diagnostics.Metrics.Measurement<int>> HeldKeysByPolicy() =>
+        (_policies.CurrentOrNull?.Policies ?? [])
+            .Where(p => p.OriginStore is not null)
+            .Select(p => new System.Diagnostics.Metrics.Measurement<int>(KeysOf(p).Count, new KeyValuePair<string, object?>("cors.policy", p.Name)));
 
     private PolicyKeys KeysOf(CompiledPolicy policy) =>
         _byPolicy.TryGetValue(policy, out var keys) ? keys : _byPolicy.GetValue(policy, p => new PolicyKeys(p, this));
@@ -254,8 +258,10 @@ internal sealed class OriginStoreCache : IStrictCorsOriginCache
 
         /// <summary>
         /// Holds <paramref name="entry"/>, making room first: never more than MaxKeys keys. Room is
-        /// made from expired keys first, then from unknown keys (what a flood of random keys
-        /// leaves), and only then from known ones, a tenth of the bound at a time.
+        /// made from expired keys that could not serve stale first, then from unknown keys (what a
+        /// flood of random keys leaves), and only then from known ones, a tenth of the bound at a
+        /// time. A known key's expired list that may still serve stale is kept: a flood arriving
+        /// with a store failure must not take a tenant's last good list away.
         /// </summary>
         private Entry Store(string key, Entry entry)
         {
@@ -263,7 +269,7 @@ internal sealed class OriginStoreCache : IStrictCorsOriginCache
             {
                 var now = _cache._time.GetTimestamp();
                 var room = _settings.MaxKeys - Math.Max(1, _settings.MaxKeys / 10);
-                Evict(e => e.FreshUntil <= now, 0);
+                Evict(e => e.FreshUntil <= now && (e.Origins.Count == 0 || UsableStale(e, now) is null), 0);
                 Evict(e => e.Origins.Count == 0, room);
                 Evict(_ => true, room);
             }
