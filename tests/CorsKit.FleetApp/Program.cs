@@ -1,4 +1,5 @@
 using System.Net;
+using CorsKit.FleetApp.Tenants;
 using Microsoft.AspNetCore.HttpOverrides;
 
 namespace CorsKit.FleetApp;
@@ -9,11 +10,12 @@ namespace CorsKit.FleetApp;
 /// <c>Fleet:ConfigDirectory</c>), reloaded on change, with environment variables and the command
 /// line still above it; behind a reverse proxy on loopback that <c>UseForwardedHeaders()</c>
 /// trusts. The tests start several of these as real processes (<c>dotnet CorsKit.FleetApp.dll
-/// --urls http://127.0.0.1:0</c>) and read their console logs.
+/// --urls http://127.0.0.1:0</c>) and read their console logs. With <c>Fleet:PostgreSQL</c> set,
+/// the instances also share a tenants database (<see cref="FleetTenants"/>).
 /// </summary>
 public static class Program
 {
-    public static void Main(string[] args)
+    public static async Task Main(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
 
@@ -28,6 +30,12 @@ public static class Program
         }
 
         builder.Services.AddStrictCors();
+        var postgres = builder.Configuration["Fleet:PostgreSQL"];
+        if (!string.IsNullOrEmpty(postgres))
+        {
+            FleetTenants.Add(builder, postgres);
+        }
+
         builder.Services.Configure<ForwardedHeadersOptions>(options =>
         {
             options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost;
@@ -53,7 +61,12 @@ public static class Program
         app.MapGet("/api/data", (HttpContext context) => Results.Ok(Seen(instance, context)));
         app.MapPost("/api/items", (HttpContext context) => Results.Ok(Seen(instance, context)));
 
-        app.Run();
+        if (!string.IsNullOrEmpty(postgres))
+        {
+            await FleetTenants.MapAsync(app);
+        }
+
+        await app.RunAsync();
     }
 
     private static SeenRequest Seen(string instance, HttpContext context) =>

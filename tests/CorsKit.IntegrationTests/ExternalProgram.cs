@@ -29,6 +29,15 @@ public sealed class ExternalProgram
 
     public static ExternalProgram Nginx { get; } = new("nginx", "nginx", "CORSKIT_NGINX", "/usr/sbin/nginx", "/usr/bin/nginx");
 
+    /// <summary>PostgreSQL's <c>pg_ctl</c> from Debian's <c>postgresql</c> (the newest major version installed).</summary>
+    public static ExternalProgram PgCtl { get; } = new("pg_ctl", "postgresql", "CORSKIT_PG_CTL",
+    [
+        .. (Directory.Exists("/usr/lib/postgresql")
+            ? Directory.GetDirectories("/usr/lib/postgresql").OrderByDescending(d => int.TryParse(System.IO.Path.GetFileName(d), out var major) ? major : 0)
+            : Enumerable.Empty<string>()).Select(d => System.IO.Path.Combine(d, "bin", "pg_ctl")),
+        "/usr/lib/postgresql/15/bin/pg_ctl",
+    ]);
+
     public static bool IsRequired => Environment.GetEnvironmentVariable(RequireVariable) is "1" or "true";
 
     public string Path => Environment.GetEnvironmentVariable(_pathVariable) is { Length: > 0 } path
