@@ -23,8 +23,10 @@
 # rounds of each run's Mean, before and after, the ratio after/before and each side's min-max.
 # Run it again on a folder with: python3 bench/compare.py "$OUT"
 #
-# Runs out of process, one benchmark at a time: BenchmarkDotNet builds a small host project per
-# run, about a minute here. Keep the machine otherwise idle while measuring.
+# Runs out of process (BenchmarkDotNet's default toolchain): each run first builds a host project,
+# tens of seconds here, then runs each benchmark in a process of its own. Keep the machine
+# otherwise idle while measuring. Ctrl-C stops at once; a TERM sent to this script alone takes
+# effect (and cleans up) when the build or run under way ends.
 set -euo pipefail
 
 usage() {
