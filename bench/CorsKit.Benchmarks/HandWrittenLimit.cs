@@ -16,13 +16,13 @@ namespace CorsKit.Benchmarks;
 /// </summary>
 internal sealed class HandWrittenLimit(RequestDelegate next, FrozenSet<string> exactOrigins, FrozenSet<string> patternDomains)
 {
-    private static readonly StringValues Vary = "Origin";
-    private static readonly StringValues PreflightVary = "Origin, Access-Control-Request-Method, Access-Control-Request-Headers, Access-Control-Request-Private-Network";
-    private static readonly StringValues True = "true";
-    private static readonly StringValues Methods = "PUT, DELETE";
-    private static readonly StringValues Headers = "Content-Type, Authorization";
-    private static readonly StringValues Exposed = "X-Request-Id";
-    private static readonly StringValues MaxAge = "600";
+    internal static readonly StringValues Vary = "Origin";
+    internal static readonly StringValues PreflightVary = "Origin, Access-Control-Request-Method, Access-Control-Request-Headers, Access-Control-Request-Private-Network";
+    internal static readonly StringValues True = "true";
+    internal static readonly StringValues Methods = "PUT, DELETE";
+    internal static readonly StringValues Headers = "Content-Type, Authorization";
+    internal static readonly StringValues Exposed = "X-Request-Id";
+    internal static readonly StringValues MaxAge = "600";
 
     /// <summary>The limit for the benchmarks' policy over <paramref name="origins"/> (exact origins and <c>https://*.domain</c> patterns).</summary>
     public static Pipeline Create(IEnumerable<string> origins, HeaderStore store)
@@ -85,12 +85,12 @@ internal sealed class HandWrittenLimit(RequestDelegate next, FrozenSet<string> e
         return next(context);
     }
 
-    private static readonly FrozenSet<string> AllowedMethods = new[] { "GET", "HEAD", "POST", "PUT", "DELETE" }.ToFrozenSet(StringComparer.Ordinal);
+    internal static readonly FrozenSet<string> AllowedMethods = new[] { "GET", "HEAD", "POST", "PUT", "DELETE" }.ToFrozenSet(StringComparer.Ordinal);
     private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> AllowedHeaders =
         new[] { "Content-Type", "Authorization" }.ToFrozenSet(StringComparer.OrdinalIgnoreCase).GetAlternateLookup<ReadOnlySpan<char>>();
 
     /// <summary>Every name of Access-Control-Request-Headers allowed: one lookup per name, no allocation.</summary>
-    private static bool AreAllowed(StringValues requested)
+    internal static bool AreAllowed(StringValues requested)
     {
         foreach (var value in requested)
         {
