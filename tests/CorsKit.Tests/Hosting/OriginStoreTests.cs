@@ -360,6 +360,28 @@ public sealed class OriginStoreTests
         (await start.Should().ThrowAsync<Exception>()).Which.ToString().Should().Contain(path).And.Contain(message.Replace("\\\"", "\"", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// A tenant's entry whose host has no Punycode form (a zero-width space typed into the form)
+    /// is refused like any invalid entry: logged, never matched, and the key's valid entries still
+    /// work. It once threw out of validation: every request naming the key failed, and asked the store again.
+    /// </summary>
+    [Fact]
+    public async Task A_store_entry_without_a_punycode_form_is_refused_and_the_keys_valid_entries_still_work()
+    {
+        await using var app = await StoreApp.StartAsync();
+        app.Store.Set(TenantA, AppA, "https://app\u200b.tenant-a.example");
+
+        var first = await app.SendAsync(HttpMethod.Get, TenantA, AppA);
+        var second = await app.SendAsync(HttpMethod.Get, TenantA, AppA);
+
+        first.StatusCode.Should().Be(HttpStatusCode.OK);
+        AccessControlHeaders(first).Should().Contain("Access-Control-Allow-Origin", AppA);
+        AccessControlHeaders(second).Should().Contain("Access-Control-Allow-Origin", AppA);
+        app.Store.Asked.Should().Equal(TenantA);
+        app.Logs.GetSnapshot().Should().ContainSingle(r => r.Id.Id == CorsKitEventIds.StoreOriginRefused)
+            .Which.Message.Should().Contain($"key '{TenantA}'").And.Contain("not a browser-canonical origin");
+    }
+
     /// <summary>An app whose default policy takes its origins from an in-memory store, on a clock the test moves.</summary>
     private sealed class StoreApp : IAsyncDisposable
     {
@@ -473,9 +495,16 @@ public sealed class OriginStoreTests
             _asked.Should().HaveCountGreaterThanOrEqualTo(count);
         }
 
+        /// <summary>Whether a query reads its answer before it is held, as a database query whose rows are read before the answer reaches CorsKit.</summary>
+        public bool ReadsBeforeHold { get; set; }
+
+        /// <summary>When set, what the store returns for a key in place of its list (a collection of the test's making).</summary>
+        public Func<string, IReadOnlyCollection<string>>? Answer { get; set; }
+
         public async ValueTask<IReadOnlyCollection<string>> GetOriginsAsync(string policy, string key, CancellationToken cancellationToken)
         {
             _asked.Enqueue(key);
+            var read = ReadsBeforeHold ? Read(key) : null;
             try
             {
                 await _gate.Task.WaitAsync(IgnoresCancellation ? CancellationToken.None : cancellationToken);
@@ -491,8 +520,11 @@ public sealed class OriginStoreTests
                 throw failure;
             }
 
-            return _origins.TryGetValue(key, out var origins) ? origins : [];
+            return read ?? Read(key);
         }
+
+        private IReadOnlyCollection<string> Read(string key) =>
+            Answer is { } answer ? answer(key) : _origins.TryGetValue(key, out var origins) ? origins : [];
 
         private static TaskCompletionSource Completed()
         {
