@@ -382,6 +382,27 @@ public sealed class OriginStoreTests
             .Which.Message.Should().Contain($"key '{TenantA}'").And.Contain("not a browser-canonical origin");
     }
 
+    /// <summary>
+    /// A store whose answer throws as it is read (a lazily read collection) is a store that throws:
+    /// fail closed, logged as 1018 and counted, never an exception in the request.
+    /// </summary>
+    [Fact]
+    public async Task A_store_answer_that_throws_as_it_is_read_fails_closed_like_a_store_that_throws()
+    {
+        await using var app = await StoreApp.StartAsync();
+        app.Store.Answer = _ => new ThrowingCollection();
+
+        var read = await app.SendAsync(HttpMethod.Get, TenantA, AppA);
+        var configured = await app.SendAsync(HttpMethod.Get, TenantA, Admin);
+
+        read.StatusCode.Should().Be(HttpStatusCode.OK);
+        AccessControlHeaders(read).Should().BeEmpty();
+        AccessControlHeaders(configured).Should().Contain("Access-Control-Allow-Origin", Admin);
+        app.Logs.GetSnapshot().Should().ContainSingle(r => r.Id.Id == CorsKitEventIds.OriginStoreFailed);
+        app.QueryResults.Should().Equal("failed");
+        app.Store.Asked.Should().HaveCount(1, "a failure's answer stands 5 s");
+    }
+
     /// <summary>An app whose default policy takes its origins from an in-memory store, on a clock the test moves.</summary>
     private sealed class StoreApp : IAsyncDisposable
     {
@@ -532,5 +553,14 @@ public sealed class OriginStoreTests
             done.SetResult();
             return done;
         }
+    }
+
+    private sealed class ThrowingCollection : IReadOnlyCollection<string>
+    {
+        public int Count => 1;
+
+        public IEnumerator<string> GetEnumerator() => throw new InvalidOperationException("the reader was closed");
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 }

@@ -195,14 +195,20 @@ internal sealed class OriginStoreCache : IStrictCorsOriginCache
 
             try
             {
-                IReadOnlyCollection<string> origins;
+                List<string> validated;
+                CompiledPolicy compiled;
                 try
                 {
                     using var timeout = new CancellationTokenSource(_settings.Timeout, time);
                     await using var scope = _cache._scopes.CreateAsyncScope();
                     var store = scope.ServiceProvider.GetRequiredService<IStrictCorsOriginStore>();
-                    origins = await store.GetOriginsAsync(_template.Name, key, timeout.Token).AsTask().WaitAsync(_settings.Timeout, time).ConfigureAwait(false)
+                    var origins = await store.GetOriginsAsync(_template.Name, key, timeout.Token).AsTask().WaitAsync(_settings.Timeout, time).ConfigureAwait(false)
                         ?? throw new InvalidOperationException("the store returned null");
+
+                    // Reading the answer is part of the query: a collection that throws as it is read
+                    // (a lazily read result, a closed reader) fails the key closed like a store that throws.
+                    validated = Validate(key, origins);
+                    compiled = validated.Count == 0 ? WithoutKey : _template.ForStoreKey(Compile(validated, _template.Origins.MaxOriginLength));
                 }
 #pragma warning disable CA1031 // Whatever the store throws fails the key closed, visibly; it never fails the request.
                 catch (Exception exception)
@@ -219,10 +225,9 @@ internal sealed class OriginStoreCache : IStrictCorsOriginCache
                 }
 
                 _cache._status.OriginStoreAnswered(_template.Name);
-                var validated = Validate(key, origins);
                 var fetched = time.GetTimestamp();
                 var entry = new Entry(
-                    validated.Count == 0 ? WithoutKey : _template.ForStoreKey(Compile(validated, _template.Origins.MaxOriginLength)),
+                    compiled,
                     fetched,
                     fetched + (long)(_settings.Refresh.TotalSeconds * time.TimestampFrequency),
                     validated);
