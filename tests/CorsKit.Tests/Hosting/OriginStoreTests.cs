@@ -383,6 +383,26 @@ public sealed class OriginStoreTests
     }
 
     /// <summary>
+    /// The store's entries are tenants' data: one with a line break must not forge a log line
+    /// when it is refused (the key is escaped; so must the entry be, in the reason).
+    /// </summary>
+    [Fact]
+    public async Task A_refused_store_entry_cannot_forge_log_lines()
+    {
+        await using var app = await StoreApp.StartAsync();
+        app.Store.Set(TenantA, AppA, "https://x.example\r\ncrit: forged line", "https://*.\u2028forged", new string('a', 100_000), null!);
+
+        var valid = await app.SendAsync(HttpMethod.Get, TenantA, AppA);
+
+        AccessControlHeaders(valid).Should().Contain("Access-Control-Allow-Origin", AppA);
+        var refused = app.Logs.GetSnapshot().Where(r => r.Id.Id == CorsKitEventIds.StoreOriginRefused).Select(r => r.Message).ToList();
+        refused.Should().HaveCount(4, "a null entry is refused as empty");
+        refused.Should().AllSatisfy(m => m.Should().NotContainAny("\r", "\n", "\u2028"));
+        refused.Should().AllSatisfy(m => m.Length.Should().BeLessThan(2000, "an entry no origin could be is not copied whole into the log"));
+        refused.Should().Contain(m => m.Contains(@"https://x.example\u000d\u000acrit: forged line", StringComparison.Ordinal));
+    }
+
+    /// <summary>
     /// A store whose answer throws as it is read (a lazily read collection) is a store that throws:
     /// fail closed, logged as 1018 and counted, never an exception in the request.
     /// </summary>

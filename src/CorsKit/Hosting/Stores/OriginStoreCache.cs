@@ -305,6 +305,7 @@ internal sealed class OriginStoreCache : IStrictCorsOriginCache
                 AllowInsecureOrigins = _template.AllowInsecureOrigins,
                 OriginStore = new StrictCorsOriginStoreOptions(),
             };
+            var maxOriginLength = _template.Origins.MaxOriginLength;
             foreach (var origin in origins)
             {
                 if (origin == OriginMatcher.AnyOrigin)
@@ -312,9 +313,16 @@ internal sealed class OriginStoreCache : IStrictCorsOriginCache
                     // A store supplies a tenant's origins, never "any origin".
                     CorsKitLog.StoreOriginRefused(_cache._logger, _template.Name, LogValue.Sanitize(key), "'*' is refused from an origin store: a key's list names its origins.");
                 }
+                else if (origin is not null && origin.Length > maxOriginLength)
+                {
+                    // Refused unread: validation would quote all of it, and no request's Origin is that long.
+                    CorsKitLog.StoreOriginRefused(_cache._logger, _template.Name, LogValue.Sanitize(key),
+                        $"'{LogValue.Sanitize(origin)}' is longer than MaxOriginLength ({maxOriginLength}) and could never match.");
+                }
                 else
                 {
-                    candidate.Origins.Add(origin);
+                    // A null entry (a nullable column) is refused by validation as empty.
+                    candidate.Origins.Add(origin!);
                 }
             }
 
@@ -323,11 +331,12 @@ internal sealed class OriginStoreCache : IStrictCorsOriginCache
                 return [];
             }
 
-            var result = OriginsValidator.Validate(candidate, _template.Name, _template.Origins.MaxOriginLength, issues);
+            var result = OriginsValidator.Validate(candidate, _template.Name, maxOriginLength, issues);
             foreach (var error in issues.Errors)
             {
-                // The message names the entry; the log names the policy and the key.
-                CorsKitLog.StoreOriginRefused(_cache._logger, _template.Name, LogValue.Sanitize(key), error.Message);
+                // The message names the entry, which is the tenant's text: escaped so that it cannot
+                // forge a log line. The log names the policy and the key.
+                CorsKitLog.StoreOriginRefused(_cache._logger, _template.Name, LogValue.Sanitize(key), LogValue.EscapeControls(error.Message));
             }
 
             return [.. result.Exact, .. result.Patterns.Select(p => p.ToString())];
