@@ -423,6 +423,80 @@ public sealed class OriginStoreTests
         app.Store.Asked.Should().HaveCount(1, "a failure's answer stands 5 s");
     }
 
+    /// <summary>
+    /// The race of a change with a refresh: the query read the key's rows before the change was
+    /// committed, and answers after the app invalidated the key. Its answer is older than the
+    /// invalidation, so it must not be held as the key's fresh list for RefreshSeconds.
+    /// </summary>
+    [Fact]
+    public async Task An_answer_read_before_an_invalidation_is_not_held_after_it()
+    {
+        await using var app = await StoreApp.StartAsync();
+        app.Store.Set(TenantA, AppA, AppB);
+        await app.SendAsync(HttpMethod.Get, TenantA, AppA);
+        app.Clock.Advance(TimeSpan.FromSeconds(61));
+        app.Store.ReadsBeforeHold = true;
+        var gate = app.Store.Hold();
+
+        var refreshing = app.SendAsync(HttpMethod.Get, TenantA, AppA);
+        await app.Store.QueriedAsync(2);
+        app.Store.Set(TenantA, AppA);
+        app.Services.GetRequiredService<IStrictCorsOriginCache>().Invalidate("tenants", TenantA);
+        gate.SetResult();
+        await refreshing;
+        app.Store.ReadsBeforeHold = false;
+        var removed = await app.SendAsync(HttpMethod.Get, TenantA, AppB);
+
+        AccessControlHeaders(removed).Should().BeEmpty("the key was invalidated after the query read its rows: the removal is in force at once");
+        app.Logs.GetSnapshot().Where(r => r.Id.Id == CorsKitEventIds.AccessChanged && r.Message.Contains("origin store", StringComparison.Ordinal))
+            .Should().ContainSingle("the change is audited once").Which.Message.Should().Contain($"removed '{AppB}'");
+    }
+
+    [Fact]
+    public async Task An_answer_read_before_an_invalidation_is_not_held_for_a_key_not_held_yet()
+    {
+        await using var app = await StoreApp.StartAsync();
+        app.Store.Set(TenantA, AppA, AppB);
+        app.Store.ReadsBeforeHold = true;
+        var gate = app.Store.Hold();
+
+        var first = app.SendAsync(HttpMethod.Get, TenantA, AppA);
+        await app.Store.QueriedAsync(1);
+        app.Store.Set(TenantA, AppA);
+        app.Services.GetRequiredService<IStrictCorsOriginCache>().Invalidate("tenants", TenantA);
+        gate.SetResult();
+        await first;
+        app.Store.ReadsBeforeHold = false;
+        var removed = await app.SendAsync(HttpMethod.Get, TenantA, AppB);
+
+        AccessControlHeaders(removed).Should().BeEmpty();
+    }
+
+    /// <summary>
+    /// An invalidated list is never served stale, even when the store fails on the query that was
+    /// already running when the key was invalidated (its last good list was read before).
+    /// </summary>
+    [Fact]
+    public async Task A_failing_query_running_when_its_key_is_invalidated_does_not_serve_the_invalidated_list_stale()
+    {
+        await using var app = await StoreApp.StartAsync();
+        app.Store.Set(TenantA, AppA, AppB);
+        await app.SendAsync(HttpMethod.Get, TenantA, AppA);
+        app.Clock.Advance(TimeSpan.FromSeconds(61));
+        app.Store.Failure = new InvalidOperationException("database down");
+        var gate = app.Store.Hold();
+
+        var refreshing = app.SendAsync(HttpMethod.Get, TenantA, AppB);
+        await app.Store.QueriedAsync(2);
+        app.Store.Set(TenantA, AppA);
+        app.Services.GetRequiredService<IStrictCorsOriginCache>().Invalidate("tenants", TenantA);
+        gate.SetResult();
+        await refreshing;
+        var afterwards = await app.SendAsync(HttpMethod.Get, TenantA, AppB);
+
+        AccessControlHeaders(afterwards).Should().BeEmpty("the list was invalidated: it changed, so it is not served stale");
+    }
+
     /// <summary>An app whose default policy takes its origins from an in-memory store, on a clock the test moves.</summary>
     private sealed class StoreApp : IAsyncDisposable
     {

@@ -99,7 +99,13 @@ internal sealed class OriginStoreCache : IStrictCorsOriginCache
         private readonly OriginStoreCache _cache;
         private readonly ConcurrentDictionary<string, Entry> _entries;
         private readonly ConcurrentDictionary<string, Entry>.AlternateLookup<ReadOnlySpan<char>> _lookup;
-        private readonly ConcurrentDictionary<string, Task<Entry>> _inFlight;
+        private readonly ConcurrentDictionary<string, Flight> _inFlight;
+
+        /// <summary>
+        /// Orders holding a query's answer with <see cref="Invalidate"/>: an answer is held only if
+        /// its key was not invalidated while it ran. Never taken on the request path.
+        /// </summary>
+        private readonly Lock _commit = new();
         private int _queries;
 
         public PolicyKeys(CompiledPolicy template, OriginStoreCache cache)
@@ -111,7 +117,7 @@ internal sealed class OriginStoreCache : IStrictCorsOriginCache
             var comparer = _settings.KeySource == OriginStoreKeySource.Host ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal;
             _entries = new ConcurrentDictionary<string, Entry>(comparer);
             _lookup = _entries.GetAlternateLookup<ReadOnlySpan<char>>();
-            _inFlight = new ConcurrentDictionary<string, Task<Entry>>(comparer);
+            _inFlight = new ConcurrentDictionary<string, Flight>(comparer);
             WithoutKey = template.ForStoreKey(Compile([], template.Origins.MaxOriginLength));
         }
 
@@ -145,43 +151,54 @@ internal sealed class OriginStoreCache : IStrictCorsOriginCache
             }
 
             // One query per key at a time: later requests for the key wait for the same answer.
-            var query = new TaskCompletionSource<Entry>(TaskCreationOptions.RunContinuationsAsynchronously);
-            var running = _inFlight.GetOrAdd(key, query.Task);
-            if (!ReferenceEquals(running, query.Task))
+            var flight = new Flight();
+            var running = _inFlight.GetOrAdd(key, flight);
+            if (!ReferenceEquals(running, flight))
             {
-                return (await running.WaitAsync(aborted).ConfigureAwait(false)).Policy;
+                return (await running.Answer.Task.WaitAsync(aborted).ConfigureAwait(false)).Policy;
             }
 
             try
             {
-                var entry = await QueryAsync(key).ConfigureAwait(false);
-                query.SetResult(entry);
+                var entry = await QueryAsync(key, flight).ConfigureAwait(false);
+                flight.Answer.SetResult(entry);
                 return entry.Policy;
             }
             catch (Exception exception)
             {
-                query.SetException(exception);
+                flight.Answer.SetException(exception);
                 throw;
             }
             finally
             {
-                _inFlight.TryRemove(key, out _);
+                // This query only: an invalidation may have started a newer one for the key.
+                _inFlight.TryRemove(new KeyValuePair<string, Flight>(key, flight));
             }
         }
 
         /// <summary>
         /// Marks the key's list expired and unfit to serve stale (it changed): the next request asks
-        /// the store; the list is kept only to audit the change against.
+        /// the store; the list is kept only to audit the change against. A query of the key already
+        /// running may have read the key before the change: its answer still goes to the requests
+        /// that were waiting for it, but is not held, and requests from now on start a new query.
         /// </summary>
         public void Invalidate(string key)
         {
-            if (_entries.TryGetValue(key, out var entry))
+            lock (_commit)
             {
-                _entries.TryUpdate(key, entry with { FetchedAt = 0, FreshUntil = 0 }, entry);
+                if (_inFlight.TryRemove(key, out var flight))
+                {
+                    flight.Outdated = true;
+                }
+
+                if (_entries.TryGetValue(key, out var entry))
+                {
+                    _entries[key] = entry with { FetchedAt = 0, FreshUntil = 0 };
+                }
             }
         }
 
-        private async Task<Entry> QueryAsync(string key)
+        private async Task<Entry> QueryAsync(string key, Flight flight)
         {
             var time = _cache._time;
             _entries.TryGetValue(key, out var previous);
@@ -217,11 +234,23 @@ internal sealed class OriginStoreCache : IStrictCorsOriginCache
                     var timedOut = exception is TimeoutException or OperationCanceledException;
                     _cache._metrics.RecordStoreQuery(_template.Name, timedOut ? "timed_out" : "failed");
                     var now = time.GetTimestamp();
-                    var stale = UsableStale(previous, now);
-                    _cache._failures.Failed(_template.Name, key, timedOut, exception, servingStale: stale is not null);
-                    _cache._status.OriginStoreFailed(_template.Name, time.GetUtcNow());
                     var retry = now + (long)(RetryAfterFailure.TotalSeconds * time.TimestampFrequency);
-                    return Store(key, stale is not null ? stale with { FreshUntil = retry } : new Entry(Unavailable, now, retry, previous?.Origins ?? []));
+                    Entry failed;
+                    lock (_commit)
+                    {
+                        // The last good list was read before the query; if the key was invalidated
+                        // since, that list changed: it is not served stale, and nothing is held.
+                        var stale = flight.Outdated ? null : UsableStale(previous, now);
+                        failed = stale is not null ? stale with { FreshUntil = retry } : new Entry(Unavailable, now, retry, previous?.Origins ?? []);
+                        if (!flight.Outdated)
+                        {
+                            Store(key, failed);
+                        }
+                    }
+
+                    _cache._failures.Failed(_template.Name, key, timedOut, exception, servingStale: !ReferenceEquals(failed.Policy, Unavailable));
+                    _cache._status.OriginStoreFailed(_template.Name, time.GetUtcNow());
+                    return failed;
                 }
 
                 _cache._status.OriginStoreAnswered(_template.Name);
@@ -232,12 +261,28 @@ internal sealed class OriginStoreCache : IStrictCorsOriginCache
                     fetched + (long)(_settings.Refresh.TotalSeconds * time.TimestampFrequency),
                     validated);
                 _cache._metrics.RecordStoreQuery(_template.Name, validated.Count == 0 ? "unknown_key" : "found");
-                if (previous is not null && !previous.Origins.SequenceEqual(validated, StringComparer.Ordinal))
+                Entry? replaced;
+                lock (_commit)
                 {
-                    CorsKitLog.StoreOriginsChanged(_cache._logger, _template.Name, LogValue.Sanitize(key), previous.Origins, validated);
+                    if (flight.Outdated)
+                    {
+                        // Invalidated while it ran: the answer may predate the change. It answers the
+                        // requests that waited for it (they came before the change), but is neither
+                        // held nor audited; the next request asks again, and that answer is.
+                        return entry;
+                    }
+
+                    _entries.TryGetValue(key, out replaced);
+                    Store(key, entry);
                 }
 
-                return Store(key, entry);
+                // The audit compares with the list the answer replaces.
+                if (replaced is not null && !replaced.Origins.SequenceEqual(validated, StringComparer.Ordinal))
+                {
+                    CorsKitLog.StoreOriginsChanged(_cache._logger, _template.Name, LogValue.Sanitize(key), replaced.Origins, validated);
+                }
+
+                return entry;
             }
             finally
             {
@@ -360,6 +405,15 @@ internal sealed class OriginStoreCache : IStrictCorsOriginCache
 
             return new OriginMatcher(exact.Distinct(StringComparer.Ordinal), patterns, allowsAnyOrigin: false, maxOriginLength);
         }
+    }
+
+    /// <summary>One running query of a key: the answer the requests naming the key wait for.</summary>
+    private sealed class Flight
+    {
+        public TaskCompletionSource<Entry> Answer { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Whether the key was invalidated while the query ran (set and read under the commit lock).</summary>
+        public bool Outdated { get; set; }
     }
 
     /// <summary>A key's list: the compiled policy, when it was fetched, until when it is used, and the validated origins (for the audit).</summary>
