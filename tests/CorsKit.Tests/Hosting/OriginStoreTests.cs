@@ -497,6 +497,58 @@ public sealed class OriginStoreTests
         AccessControlHeaders(afterwards).Should().BeEmpty("the list was invalidated: it changed, so it is not served stale");
     }
 
+    /// <summary>
+    /// MaxQueriesInFlight bounds the queries the database runs. A store that ignores its token goes
+    /// on running after the timeout answered the request; its slot is held until it ends, or a
+    /// flood of keys on a slow database would pile up queries past the bound, 2 s at a time.
+    /// </summary>
+    [Fact]
+    public async Task A_query_that_runs_past_its_timeout_keeps_its_slot_until_it_ends()
+    {
+        await using var app = await StoreApp.StartAsync(maxQueriesInFlight: 1);
+        app.Store.Set("k2.example", AppA);
+        app.Store.IgnoresCancellation = true;
+        var gate = app.Store.Hold();
+        var first = app.SendAsync(HttpMethod.Get, "k1.example", AppA);
+        await app.Store.QueriedAsync(1);
+        app.Clock.Advance(TimeSpan.FromMilliseconds(2001));
+        await first;
+
+        var second = app.SendAsync(HttpMethod.Get, "k2.example", AppA);
+        await Task.WhenAny(second, Task.Delay(TimeSpan.FromSeconds(5)));
+        var askedWhileFirstRuns = app.Store.Asked.ToList();
+        app.Clock.Advance(TimeSpan.FromMilliseconds(2001));
+        var denied = await second;
+        gate.SetResult();
+        var allowed = await app.EventuallyAsync(() => app.SendAsync(HttpMethod.Get, "k2.example", AppA), r => AccessControlHeaders(r).ContainsKey("Access-Control-Allow-Origin"));
+
+        askedWhileFirstRuns.Should().Equal(["k1.example"], "the first query still runs: no second one starts");
+        AccessControlHeaders(denied).Should().BeEmpty();
+        app.QueryResults.Should().StartWith(["timed_out", "over_limit"]);
+        AccessControlHeaders(allowed).Should().Contain("Access-Control-Allow-Origin", AppA, "once the first query ended, its slot is free");
+    }
+
+    /// <summary>A store that blocks its thread before its first await (a synchronous driver call) still times out.</summary>
+    [Fact]
+    public async Task A_store_that_blocks_its_thread_still_fails_closed_at_the_timeout()
+    {
+        await using var app = await StoreApp.StartAsync();
+        app.Store.Set(TenantA, AppA);
+        app.Store.BlocksSynchronously = true;
+        var gate = app.Store.Hold();
+
+        var pending = app.SendAsync(HttpMethod.Get, TenantA, AppA);
+        await app.Store.QueriedAsync(1);
+        app.Clock.Advance(TimeSpan.FromMilliseconds(2001));
+        var answered = await Task.WhenAny(pending, Task.Delay(TimeSpan.FromSeconds(10))) == pending;
+        gate.SetResult();
+        var response = await pending;
+
+        answered.Should().BeTrue("the timeout answers the request while the store's thread is blocked");
+        AccessControlHeaders(response).Should().BeEmpty();
+        app.QueryResults.Should().Equal("timed_out");
+    }
+
     /// <summary>An app whose default policy takes its origins from an in-memory store, on a clock the test moves.</summary>
     private sealed class StoreApp : IAsyncDisposable
     {
@@ -565,6 +617,19 @@ public sealed class OriginStoreTests
         public async Task<HealthReportEntry> HealthAsync() =>
             (await Services.GetRequiredService<HealthCheckService>().CheckHealthAsync()).Entries["corskit"];
 
+        /// <summary>Sends until <paramref name="done"/> holds (bounded): for what happens on its own once a query ends.</summary>
+        public async Task<HttpResponseMessage> EventuallyAsync(Func<Task<HttpResponseMessage>> send, Func<HttpResponseMessage, bool> done)
+        {
+            var response = await send();
+            for (var i = 0; i < 200 && !done(response); i++)
+            {
+                await Task.Delay(10);
+                response = await send();
+            }
+
+            return response;
+        }
+
         /// <summary>How many keys CorsKit holds for the policy, read through the cache's own bookkeeping.</summary>
         public int HeldKeys() => Services.GetRequiredService<CorsKit.Hosting.Stores.OriginStoreCache>().HeldKeys("tenants");
 
@@ -616,10 +681,18 @@ public sealed class OriginStoreTests
         /// <summary>When set, what the store returns for a key in place of its list (a collection of the test's making).</summary>
         public Func<string, IReadOnlyCollection<string>>? Answer { get; set; }
 
+        /// <summary>Whether a held query blocks its thread before its first await, as a synchronous driver call does.</summary>
+        public bool BlocksSynchronously { get; set; }
+
         public async ValueTask<IReadOnlyCollection<string>> GetOriginsAsync(string policy, string key, CancellationToken cancellationToken)
         {
             _asked.Enqueue(key);
             var read = ReadsBeforeHold ? Read(key) : null;
+            if (BlocksSynchronously)
+            {
+                _gate.Task.Wait(CancellationToken.None);
+            }
+
             try
             {
                 await _gate.Task.WaitAsync(IgnoresCancellation ? CancellationToken.None : cancellationToken);

@@ -210,16 +210,14 @@ internal sealed class OriginStoreCache : IStrictCorsOriginCache
                 return UsableStale(previous, time.GetTimestamp()) ?? new Entry(Unavailable, 0, 0, previous?.Origins ?? []);
             }
 
+            var slot = new QuerySlot(this);
             try
             {
                 List<string> validated;
                 CompiledPolicy compiled;
                 try
                 {
-                    using var timeout = new CancellationTokenSource(_settings.Timeout, time);
-                    await using var scope = _cache._scopes.CreateAsyncScope();
-                    var store = scope.ServiceProvider.GetRequiredService<IStrictCorsOriginStore>();
-                    var origins = await store.GetOriginsAsync(_template.Name, key, timeout.Token).AsTask().WaitAsync(_settings.Timeout, time).ConfigureAwait(false)
+                    var origins = await slot.AskAsync(key).ConfigureAwait(false)
                         ?? throw new InvalidOperationException("the store returned null");
 
                     // Reading the answer is part of the query: a collection that throws as it is read
@@ -286,7 +284,70 @@ internal sealed class OriginStoreCache : IStrictCorsOriginCache
             }
             finally
             {
-                Interlocked.Decrement(ref _queries);
+                // A query that ended gives its slot back now; one that timed out but still runs (a
+                // store that ignores its token, or blocks) keeps it until it ends.
+                if (slot.Query is not { IsCompleted: false })
+                {
+                    await slot.DisposeAsync().ConfigureAwait(false);
+                }
+            }
+        }
+
+        /// <summary>
+        /// One query's slot among <see cref="OriginStoreSettings.MaxQueriesInFlight"/>, with its scope
+        /// and its timeout. The slot is held until the store's query really ends, not merely until
+        /// it times out: the bound is on queries the database runs, so a store that ignores its
+        /// token cannot pile up queries past it under a flood of keys.
+        /// </summary>
+        private sealed class QuerySlot(PolicyKeys keys) : IAsyncDisposable
+        {
+            private readonly CancellationTokenSource _timeout = new(keys._settings.Timeout, keys._cache._time);
+            private readonly AsyncServiceScope _scope = keys._cache._scopes.CreateAsyncScope();
+            private int _ended;
+
+            /// <summary>The store's query, once started.</summary>
+            public Task<IReadOnlyCollection<string>>? Query { get; private set; }
+
+            /// <summary>Asks the store, within the timeout, in a scope of its own.</summary>
+            public Task<IReadOnlyCollection<string>> AskAsync(string key)
+            {
+                var store = _scope.ServiceProvider.GetRequiredService<IStrictCorsOriginStore>();
+                var policy = keys._template.Name;
+                var token = _timeout.Token;
+
+                // On the thread pool: a store that blocks before its first await (a synchronous
+                // driver call) still times out, instead of holding the request past the timeout.
+                var query = Task.Run(() => store.GetOriginsAsync(policy, key, token).AsTask(), CancellationToken.None);
+                Query = query;
+                _ = EndWhenDoneAsync(query);
+                return query.WaitAsync(token);
+            }
+
+            /// <summary>Ends the query: gives the slot back and disposes the scope and the timeout; once, whoever sees the query end first.</summary>
+            public async ValueTask DisposeAsync()
+            {
+                if (Interlocked.Exchange(ref _ended, 1) != 0)
+                {
+                    return;
+                }
+
+                Interlocked.Decrement(ref keys._queries);
+                _timeout.Dispose();
+                try
+                {
+                    await _scope.DisposeAsync().ConfigureAwait(false);
+                }
+#pragma warning disable CA1031 // A scoped service that fails to dispose is not the query's answer, and may be disposed long after it.
+                catch (Exception)
+#pragma warning restore CA1031
+                {
+                }
+            }
+
+            private async Task EndWhenDoneAsync(Task query)
+            {
+                await query.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                await DisposeAsync().ConfigureAwait(false);
             }
         }
 
