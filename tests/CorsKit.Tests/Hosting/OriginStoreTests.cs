@@ -549,6 +549,33 @@ public sealed class OriginStoreTests
         app.QueryResults.Should().Equal("timed_out");
     }
 
+    /// <summary>
+    /// The Development explanation of a refused origin under a store policy: the policy's configured
+    /// Origins join every key's list, so "add it to Origins" (offered as a change a tool can apply)
+    /// would give one tenant's origin every tenant's data. The fix names the store and the key instead,
+    /// and offers no configuration change; it lists no origin of the key's.
+    /// </summary>
+    [Fact]
+    public async Task The_Development_fix_of_a_refused_origin_points_at_the_store_not_at_the_origins_every_key_shares()
+    {
+        await using var app = await StoreApp.StartAsync(environment: "Development");
+        app.Store.Set(TenantA, AppA, "https://*.portal-a.example");
+
+        var preflight = await app.SendAsync(HttpMethod.Options, TenantA, AppB, ("Access-Control-Request-Method", "PUT"));
+        var write = await app.SendAsync(HttpMethod.Put, TenantA, AppB, ("Sec-Fetch-Site", "cross-site"));
+
+        foreach (var response in new[] { preflight, write })
+        {
+            response.StatusCode.Should().Be(HttpStatusCode.Forbidden);
+            using var problem = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            var fix = problem.RootElement.GetProperty("fix").GetString();
+            fix.Should().Contain("origin store").And.Contain("IStrictCorsOriginCache.Invalidate(\"tenants\", key)")
+                .And.Contain("Cors:Policies:tenants:Origins joins every key's list");
+            problem.RootElement.TryGetProperty("changes", out _).Should().BeFalse("no configuration change is the fix");
+            (await response.Content.ReadAsStringAsync()).Should().NotContain("tenant-a").And.NotContain("portal-a", "the key's own origins are not listed");
+        }
+    }
+
     /// <summary>An app whose default policy takes its origins from an in-memory store, on a clock the test moves.</summary>
     private sealed class StoreApp : IAsyncDisposable
     {
