@@ -576,6 +576,63 @@ public sealed class OriginStoreTests
         }
     }
 
+    /// <summary>
+    /// A reload compiles every policy anew, even one it did not change. The keys' lists must
+    /// survive it: a reload while the database is down must not deny every tenant whose last good
+    /// list is younger than StaleSeconds, nor re-ask the store for every key at once (denying
+    /// those beyond MaxQueriesInFlight), nor lose the baseline the next change is audited against.
+    /// </summary>
+    [Fact]
+    public async Task A_reload_keeps_the_keys_lists_their_freshness_their_stale_fallback_and_the_audits_baseline()
+    {
+        await using var app = await StoreApp.StartAsync();
+        app.Store.Set(TenantA, AppA);
+        app.Store.Set(TenantB, AppB);
+        await app.SendAsync(HttpMethod.Get, TenantA, AppA);
+        await app.SendAsync(HttpMethod.Get, TenantB, AppB);
+
+        app.Store.Failure = new InvalidOperationException("database down");
+        app.Configuration.Set(StoreApp.Json().Replace("\"PUT\"", "\"PUT\", \"DELETE\"", StringComparison.Ordinal));
+        var fresh = await app.SendAsync(HttpMethod.Options, TenantA, AppA, ("Access-Control-Request-Method", "DELETE"));
+        app.Clock.Advance(TimeSpan.FromSeconds(61));
+        var stale = await app.SendAsync(HttpMethod.Get, TenantA, AppA);
+        app.Store.Failure = null;
+        app.Store.Set(TenantB, AppA);
+        var changed = await app.SendAsync(HttpMethod.Get, TenantB, AppA);
+
+        AccessControlHeaders(fresh).Should().Contain("Access-Control-Allow-Origin", AppA, "the list is fresh: the reload needs no query, so the outage does not show")
+            .And.Contain("Access-Control-Allow-Methods", "PUT, DELETE");
+        AccessControlHeaders(stale).Should().Contain("Access-Control-Allow-Origin", AppA, "the list fetched 61 s ago is within StaleSeconds");
+        AccessControlHeaders(changed).Should().Contain("Access-Control-Allow-Origin", AppA);
+        app.Store.Asked.Should().Equal([TenantA, TenantB, TenantA, TenantB], "no key was asked again before its RefreshSeconds");
+        app.Logs.GetSnapshot().Should().ContainSingle(r => r.Id.Id == CorsKitEventIds.AccessChanged && r.Message.Contains("origin store", StringComparison.Ordinal))
+            .Which.Message.Should().Contain($"for key '{TenantB}'").And.Contain($"added '{AppA}'").And.Contain($"removed '{AppB}'");
+    }
+
+    /// <summary>A list taken over by a reload is validated again under the new settings, and an invalidation reaches it.</summary>
+    [Fact]
+    public async Task A_list_taken_over_by_a_reload_meets_the_new_settings_and_an_invalidation_reaches_it()
+    {
+        var json = StoreApp.Json().Replace("\"AllowCredentials\": true", "\"AllowCredentials\": false", StringComparison.Ordinal);
+        await using var app = await StoreApp.StartAsync(json: json);
+        app.Store.Set(TenantA, AppA, "http://plain.tenant-a.example");
+        app.Store.Set(TenantB, AppA, AppB);
+        await app.SendAsync(HttpMethod.Get, TenantA, AppA);
+        await app.SendAsync(HttpMethod.Get, TenantB, AppA);
+
+        app.Configuration.Set(StoreApp.Json());
+        app.Store.Set(TenantB, AppA);
+        app.Services.GetRequiredService<IStrictCorsOriginCache>().Invalidate("tenants", TenantB);
+        var plain = await app.SendAsync(HttpMethod.Get, TenantA, "http://plain.tenant-a.example");
+        var secure = await app.SendAsync(HttpMethod.Get, TenantA, AppA);
+        var removed = await app.SendAsync(HttpMethod.Get, TenantB, AppB);
+
+        AccessControlHeaders(plain).Should().BeEmpty("with credentials a plain-text origin is refused, from the store as from configuration");
+        AccessControlHeaders(secure).Should().Contain("Access-Control-Allow-Origin", AppA).And.Contain("Access-Control-Allow-Credentials", "true");
+        AccessControlHeaders(removed).Should().BeEmpty("the key was invalidated after the reload: the list of the policy replaced is not taken over");
+        app.Store.Asked.Should().Equal(TenantA, TenantB, TenantB);
+    }
+
     /// <summary>An app whose default policy takes its origins from an in-memory store, on a clock the test moves.</summary>
     private sealed class StoreApp : IAsyncDisposable
     {
@@ -591,6 +648,9 @@ public sealed class OriginStoreTests
         }
 
         public MemoryOriginStore Store { get; }
+
+        /// <summary>The app's configuration, which a test may change (a reload).</summary>
+        public MutableConfigurationSource Configuration { get; private init; } = null!;
 
         public int Hits => _hits;
 
@@ -609,9 +669,9 @@ public sealed class OriginStoreTests
                                  "MaxKeys": {{maxKeys}}, "MaxQueriesInFlight": {{maxQueriesInFlight}} } } } } }
             """;
 
-        public static async Task<StoreApp> StartAsync(string key = "Host", int maxKeys = 100, int maxQueriesInFlight = 8, string? environment = null, bool health = false)
+        public static async Task<StoreApp> StartAsync(string key = "Host", int maxKeys = 100, int maxQueriesInFlight = 8, string? environment = null, bool health = false, string? json = null)
         {
-            var builder = TestHost.CreateBuilder(Json(key, maxKeys, maxQueriesInFlight), out _, environment);
+            var builder = TestHost.CreateBuilder(json ?? Json(key, maxKeys, maxQueriesInFlight), out var configuration, environment);
             var store = new MemoryOriginStore();
             builder.Services.AddStrictCors();
             if (health)
@@ -621,7 +681,7 @@ public sealed class OriginStoreTests
 
             builder.Services.AddSingleton<IStrictCorsOriginStore>(store);
             var app = builder.Build();
-            var storeApp = new StoreApp(app, store);
+            var storeApp = new StoreApp(app, store) { Configuration = configuration };
             app.UseStrictCors();
             app.MapMethods("/resource", ["GET", "PUT"], () => Interlocked.Increment(ref storeApp._hits));
             app.MapGet("/t/{tenant}/orders", () => Interlocked.Increment(ref storeApp._hits));

@@ -29,6 +29,10 @@ internal sealed class OriginStoreCache : IStrictCorsOriginCache
     internal static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(5);
 
     private readonly ConditionalWeakTable<CompiledPolicy, PolicyKeys> _byPolicy = new();
+
+    /// <summary>The keys of the policy in force of each name, for the policy a reload compiles next to take over; guarded by <see cref="_creating"/>.</summary>
+    private readonly Dictionary<string, PolicyKeys> _inForce = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Lock _creating = new();
     private readonly IServiceScopeFactory _scopes;
     private readonly CorsPolicyStore _policies;
     private readonly CorsKitMetrics _metrics;
@@ -89,9 +93,40 @@ internal sealed class OriginStoreCache : IStrictCorsOriginCache
     public int HeldKeys(string policy) => _policies.Current.Find(policy) is { OriginStore: not null } compiled ? KeysOf(compiled).Count : 0;
 
     private PolicyKeys KeysOf(CompiledPolicy policy) =>
-        _byPolicy.TryGetValue(policy, out var keys) ? keys : _byPolicy.GetValue(policy, p => new PolicyKeys(p, this));
+        _byPolicy.TryGetValue(policy, out var keys) ? keys : Create(policy);
 
-    /// <summary>The keys of one compiled policy (a reload's new policy starts with none).</summary>
+    /// <summary>
+    /// The keys of a policy first seen. A reload compiles every policy anew, even one it did not
+    /// change: the new one takes over the keys of the one it replaces as requests name them
+    /// (<see cref="PolicyKeys.Succeed"/>), so that a reload does not drop every list at once — their
+    /// stale fallback while the store fails, the audit's baseline, and the queries they save.
+    /// </summary>
+    private PolicyKeys Create(CompiledPolicy policy)
+    {
+        lock (_creating)
+        {
+            if (_byPolicy.TryGetValue(policy, out var keys))
+            {
+                return keys;
+            }
+
+            keys = new PolicyKeys(policy, this);
+            if (ReferenceEquals(_policies.CurrentOrNull?.Find(policy.Name), policy))
+            {
+                if (_inForce.TryGetValue(policy.Name, out var replaced))
+                {
+                    keys.Succeed(replaced);
+                }
+
+                _inForce[policy.Name] = keys;
+            }
+
+            _byPolicy.Add(policy, keys);
+            return keys;
+        }
+    }
+
+    /// <summary>The keys of one compiled policy; after a reload, taken over from the policy it replaced as they are named.</summary>
     private sealed class PolicyKeys
     {
         private readonly CompiledPolicy _template;
@@ -107,6 +142,9 @@ internal sealed class OriginStoreCache : IStrictCorsOriginCache
         /// </summary>
         private readonly Lock _commit = new();
         private int _queries;
+
+        /// <summary>The keys of the policy this one replaced (a reload), whose lists it takes over; null when none or another key source.</summary>
+        private PolicyKeys? _replaced;
 
         public PolicyKeys(CompiledPolicy template, OriginStoreCache cache)
         {
@@ -145,7 +183,7 @@ internal sealed class OriginStoreCache : IStrictCorsOriginCache
                 return WithoutKey;
             }
 
-            if (TryGetFresh(key, _cache._time.GetTimestamp(), out var fresh))
+            if (TryGetFresh(key, _cache._time.GetTimestamp(), out var fresh) || (TakeOver(key) && TryGetFresh(key, _cache._time.GetTimestamp(), out fresh)))
             {
                 return fresh;
             }
@@ -186,6 +224,8 @@ internal sealed class OriginStoreCache : IStrictCorsOriginCache
         {
             lock (_commit)
             {
+                // The list of the policy this one replaced, not taken over yet, changed as well.
+                _replaced?.Invalidate(key);
                 if (_inFlight.TryRemove(key, out var flight))
                 {
                     flight.Outdated = true;
@@ -195,6 +235,61 @@ internal sealed class OriginStoreCache : IStrictCorsOriginCache
                 {
                     _entries[key] = entry with { FetchedAt = 0, FreshUntil = 0 };
                 }
+            }
+        }
+
+        /// <summary>
+        /// Takes over the keys of <paramref name="replaced"/>, the policy of the same name a reload
+        /// replaced, if it read its keys the same way (a key read otherwise names something else).
+        /// Only one generation is kept: the one replaced lets go of its own predecessor.
+        /// </summary>
+        public void Succeed(PolicyKeys replaced)
+        {
+            lock (replaced._commit)
+            {
+                replaced._replaced = null;
+            }
+
+            if (replaced._settings.KeySource == _settings.KeySource && string.Equals(replaced._settings.KeyName, _settings.KeyName, StringComparison.OrdinalIgnoreCase))
+            {
+                _replaced = replaced;
+            }
+        }
+
+        /// <summary>
+        /// Takes <paramref name="key"/>'s list over from the policy this one replaced, when this one
+        /// holds none: validated again under this policy's settings (a reload may have turned on
+        /// credentials) and compiled with its configured origins, fetched and fresh as it was. A list
+        /// that was invalidated or failing only becomes the baseline the next answer is audited against.
+        /// </summary>
+        /// <returns>Whether a list was taken over.</returns>
+        private bool TakeOver(string key)
+        {
+            if (_replaced is null || _entries.ContainsKey(key))
+            {
+                return false;
+            }
+
+            lock (_commit)
+            {
+                if (_replaced is not { } replaced || _entries.ContainsKey(key) || !replaced._entries.TryGetValue(key, out var old))
+                {
+                    return false;
+                }
+
+                if (old.FetchedAt > 0 && !old.Policy.StoreUnavailableForKey)
+                {
+                    var validated = Validate(key, old.Origins);
+                    var compiled = validated.Count == 0 ? WithoutKey : _template.ForStoreKey(Compile(validated, _template.Origins.MaxOriginLength));
+                    var refreshed = old.FetchedAt + (long)(_settings.Refresh.TotalSeconds * _cache._time.TimestampFrequency);
+                    Store(key, new Entry(compiled, old.FetchedAt, Math.Min(old.FreshUntil, refreshed), validated));
+                }
+                else
+                {
+                    Store(key, new Entry(Unavailable, 0, 0, old.Origins));
+                }
+
+                return true;
             }
         }
 
@@ -246,7 +341,7 @@ internal sealed class OriginStoreCache : IStrictCorsOriginCache
                         }
                     }
 
-                    _cache._failures.Failed(_template.Name, key, timedOut, exception, servingStale: !ReferenceEquals(failed.Policy, Unavailable));
+                    _cache._failures.Failed(_template.Name, key, timedOut, exception, servingStale: !failed.Policy.StoreUnavailableForKey);
                     _cache._status.OriginStoreFailed(_template.Name, time.GetUtcNow());
                     return failed;
                 }
@@ -358,7 +453,7 @@ internal sealed class OriginStoreCache : IStrictCorsOriginCache
 
         /// <summary>The last good list, if it is younger than the allowed staleness.</summary>
         private Entry? UsableStale(Entry? previous, long now) =>
-            previous is { FetchedAt: > 0 } && !ReferenceEquals(previous.Policy, Unavailable)
+            previous is { FetchedAt: > 0, Policy.StoreUnavailableForKey: false }
             && now - previous.FetchedAt <= (long)(_settings.Stale.TotalSeconds * _cache._time.TimestampFrequency)
                 ? previous
                 : null;
