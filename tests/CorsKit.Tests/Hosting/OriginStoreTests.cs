@@ -152,6 +152,40 @@ public sealed class OriginStoreTests
         AccessControlHeaders(known).Should().Contain("Access-Control-Allow-Origin", AppA);
     }
 
+    /// <summary>
+    /// A known tenant whose RefreshSeconds passed (no request for a minute) is the common case, not
+    /// the exception. A flood of random keys filling MaxKeys must not evict its list before the
+    /// flood's own: the list is its stale fallback while the store fails, and the baseline its next
+    /// change, an invalidated one too, is audited against.
+    /// </summary>
+    [Fact]
+    public async Task A_flood_of_random_keys_does_not_evict_a_known_tenants_expired_list_before_its_own_keys()
+    {
+        await using var app = await StoreApp.StartAsync(maxKeys: 50);
+        app.Store.Set(TenantA, AppA);
+        app.Store.Set(TenantB, AppB);
+        await app.SendAsync(HttpMethod.Get, TenantA, AppA);
+        await app.SendAsync(HttpMethod.Get, TenantB, AppB);
+        app.Store.Set(TenantB, AppB, AppA);
+        app.Services.GetRequiredService<IStrictCorsOriginCache>().Invalidate("tenants", TenantB);
+        app.Clock.Advance(TimeSpan.FromSeconds(61));
+
+        for (var i = 0; i < 60; i++)
+        {
+            await app.SendAsync(HttpMethod.Get, $"k{i}.flood.example", AppA);
+        }
+
+        app.Store.Failure = new InvalidOperationException("database down");
+        var stale = await app.SendAsync(HttpMethod.Get, TenantA, AppA);
+        app.Store.Failure = null;
+        await app.SendAsync(HttpMethod.Get, TenantB, AppA);
+
+        app.HeldKeys().Should().BeLessThanOrEqualTo(50);
+        AccessControlHeaders(stale).Should().Contain("Access-Control-Allow-Origin", AppA, "the known list, fetched 61 s ago, is within StaleSeconds");
+        app.Logs.GetSnapshot().Should().ContainSingle(r => r.Id.Id == CorsKitEventIds.AccessChanged && r.Message.Contains("origin store", StringComparison.Ordinal))
+            .Which.Message.Should().Contain($"for key '{TenantB}'").And.Contain($"added '{AppA}'");
+    }
+
     [Fact]
     public async Task Beyond_MaxQueriesInFlight_a_key_is_denied_at_once_and_asked_again_once_a_query_finishes()
     {

@@ -460,8 +460,11 @@ internal sealed class OriginStoreCache : IStrictCorsOriginCache
 
         /// <summary>
         /// Holds <paramref name="entry"/>, making room first: never more than MaxKeys keys. Room is
-        /// made from expired keys first, then from unknown keys (what a flood of random keys
-        /// leaves), and only then from known ones, a tenth of the bound at a time.
+        /// made from unknown keys first (what a flood of random keys leaves: each only saves a
+        /// query), expired ones before fresh ones, and only then from known ones, expired first, a
+        /// tenth of the bound at a time. A known key's list is worth more than a query even once
+        /// expired: it is the stale fallback while the store fails, and the baseline its next
+        /// change (an invalidated one too) is audited against; a flood must not take it.
         /// </summary>
         private Entry Store(string key, Entry entry)
         {
@@ -469,8 +472,9 @@ internal sealed class OriginStoreCache : IStrictCorsOriginCache
             {
                 var now = _cache._time.GetTimestamp();
                 var room = _settings.MaxKeys - Math.Max(1, _settings.MaxKeys / 10);
-                Evict(e => e.FreshUntil <= now, 0);
+                Evict(e => e.Origins.Count == 0 && e.FreshUntil <= now, 0);
                 Evict(e => e.Origins.Count == 0, room);
+                Evict(e => e.FreshUntil <= now, room);
                 Evict(_ => true, room);
             }
 
