@@ -209,6 +209,34 @@ public sealed class OriginStoreTests
         app.Store.Asked.Should().BeEquivalentTo(["k1.example", "k2.example", "k3.example"]);
     }
 
+    /// <summary>
+    /// A flood of new keys on a slow database fills the queries in flight. A known tenant whose list
+    /// must be refreshed (StaleSeconds 0 here: no stale list to fall back on) still gets a query: a
+    /// quarter of the slots is kept for keys held with a list, which no random key can name.
+    /// </summary>
+    [Fact]
+    public async Task A_flood_of_new_keys_cannot_take_the_slots_a_known_tenant_refreshes_with()
+    {
+        var json = StoreApp.Json(maxQueriesInFlight: 4).Replace("\"StaleSeconds\": 300", "\"StaleSeconds\": 0", StringComparison.Ordinal);
+        await using var app = await StoreApp.StartAsync(json: json);
+        app.Store.Set(TenantA, AppA);
+        await app.SendAsync(HttpMethod.Get, TenantA, AppA);
+        app.Clock.Advance(TimeSpan.FromSeconds(61));
+        app.Store.HoldsOnly = key => key.EndsWith(".flood.example", StringComparison.Ordinal);
+        var gate = app.Store.Hold();
+
+        var flood = Enumerable.Range(0, 10).Select(i => app.SendAsync(HttpMethod.Get, $"k{i}.flood.example", AppA)).ToList();
+        await app.Store.QueriedAsync(4);
+        await Task.Delay(200);
+        var refreshed = await app.SendAsync(HttpMethod.Get, TenantA, AppA);
+        var floodQueries = app.Store.Asked.Count(k => k.EndsWith(".flood.example", StringComparison.Ordinal));
+        gate.SetResult();
+        await Task.WhenAll(flood);
+
+        AccessControlHeaders(refreshed).Should().Contain("Access-Control-Allow-Origin", AppA, "the known tenant's refresh gets the slot kept for it");
+        floodQueries.Should().Be(3, "new keys may take 3 of the 4 slots");
+    }
+
     [Fact]
     public async Task A_store_that_throws_denies_and_blocks_for_the_key_logs_once_and_counts_it()
     {
@@ -805,18 +833,22 @@ public sealed class OriginStoreTests
         /// <summary>Whether a held query blocks its thread before its first await, as a synchronous driver call does.</summary>
         public bool BlocksSynchronously { get; set; }
 
+        /// <summary>When set, only the keys it selects are held by <see cref="Hold"/>; the others answer at once.</summary>
+        public Func<string, bool>? HoldsOnly { get; set; }
+
         public async ValueTask<IReadOnlyCollection<string>> GetOriginsAsync(string policy, string key, CancellationToken cancellationToken)
         {
             _asked.Enqueue(key);
             var read = ReadsBeforeHold ? Read(key) : null;
+            var gate = HoldsOnly is { } holds && !holds(key) ? Task.CompletedTask : _gate.Task;
             if (BlocksSynchronously)
             {
-                _gate.Task.Wait(CancellationToken.None);
+                gate.Wait(CancellationToken.None);
             }
 
             try
             {
-                await _gate.Task.WaitAsync(IgnoresCancellation ? CancellationToken.None : cancellationToken);
+                await gate.WaitAsync(IgnoresCancellation ? CancellationToken.None : cancellationToken);
             }
             catch (OperationCanceledException)
             {

@@ -297,7 +297,11 @@ internal sealed class OriginStoreCache : IStrictCorsOriginCache
         {
             var time = _cache._time;
             _entries.TryGetValue(key, out var previous);
-            if (Interlocked.Increment(ref _queries) > _settings.MaxQueriesInFlight)
+            // A quarter of the slots is kept for keys held with a list (known tenants refreshing):
+            // keys not held, all a flood of random keys can name, cannot take every slot and starve
+            // them. A known key is queried at most once per RefreshSeconds, whoever names it.
+            var limit = previous is { Origins.Count: > 0 } ? _settings.MaxQueriesInFlight : _settings.MaxQueriesInFlight - (_settings.MaxQueriesInFlight / 4);
+            if (Interlocked.Increment(ref _queries) > limit)
             {
                 Interlocked.Decrement(ref _queries);
                 _cache._metrics.RecordStoreQuery(_template.Name, "over_limit");
