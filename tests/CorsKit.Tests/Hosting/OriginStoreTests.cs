@@ -258,6 +258,31 @@ public sealed class OriginStoreTests
         app.QueryResults.Should().Equal("failed");
     }
 
+    /// <summary>
+    /// A key whose first query failed has no list CorsKit saw: its first answer is not a change.
+    /// Audited as "widened", every tenant first named during a database outage would raise an
+    /// access-widened event (1011) once the database is back, burying the real ones.
+    /// </summary>
+    [Fact]
+    public async Task A_keys_first_answer_after_a_failed_first_query_is_not_audited_as_a_change()
+    {
+        await using var app = await StoreApp.StartAsync();
+        app.Store.Set(TenantA, AppA);
+        app.Store.Failure = new InvalidOperationException("database down");
+        var failed = await app.SendAsync(HttpMethod.Get, TenantA, AppA);
+        app.Store.Failure = null;
+        app.Clock.Advance(TimeSpan.FromSeconds(6));
+        var answered = await app.SendAsync(HttpMethod.Get, TenantA, AppA);
+        app.Store.Set(TenantA, AppB);
+        app.Services.GetRequiredService<IStrictCorsOriginCache>().Invalidate("tenants", TenantA);
+        await app.SendAsync(HttpMethod.Get, TenantA, AppB);
+
+        AccessControlHeaders(failed).Should().BeEmpty();
+        AccessControlHeaders(answered).Should().Contain("Access-Control-Allow-Origin", AppA);
+        app.Logs.GetSnapshot().Where(r => r.Id.Id == CorsKitEventIds.AccessChanged && r.Message.Contains("origin store", StringComparison.Ordinal))
+            .Should().ContainSingle("only the real change is audited").Which.Message.Should().Contain($"added '{AppB}'").And.Contain($"removed '{AppA}'");
+    }
+
     [Fact]
     public async Task The_health_check_is_degraded_while_the_store_fails_and_healthy_once_it_answers()
     {

@@ -286,7 +286,7 @@ internal sealed class OriginStoreCache : IStrictCorsOriginCache
                 }
                 else
                 {
-                    Store(key, new Entry(Unavailable, 0, 0, old.Origins));
+                    Store(key, new Entry(Unavailable, 0, 0, old.Origins, old.Observed));
                 }
 
                 return true;
@@ -306,7 +306,7 @@ internal sealed class OriginStoreCache : IStrictCorsOriginCache
                 Interlocked.Decrement(ref _queries);
                 _cache._metrics.RecordStoreQuery(_template.Name, "over_limit");
                 // Not held: the key is asked again once a query finishes. A stale list may serve meanwhile.
-                return UsableStale(previous, time.GetTimestamp()) ?? new Entry(Unavailable, 0, 0, previous?.Origins ?? []);
+                return UsableStale(previous, time.GetTimestamp()) ?? new Entry(Unavailable, 0, 0, previous?.Origins ?? [], previous?.Observed ?? false);
             }
 
             var slot = new QuerySlot(this);
@@ -338,7 +338,7 @@ internal sealed class OriginStoreCache : IStrictCorsOriginCache
                         // The last good list was read before the query; if the key was invalidated
                         // since, that list changed: it is not served stale, and nothing is held.
                         var stale = flight.Outdated ? null : UsableStale(previous, now);
-                        failed = stale is not null ? stale with { FreshUntil = retry } : new Entry(Unavailable, now, retry, previous?.Origins ?? []);
+                        failed = stale is not null ? stale with { FreshUntil = retry } : new Entry(Unavailable, now, retry, previous?.Origins ?? [], previous?.Observed ?? false);
                         if (!flight.Outdated)
                         {
                             Store(key, failed);
@@ -373,8 +373,9 @@ internal sealed class OriginStoreCache : IStrictCorsOriginCache
                     Store(key, entry);
                 }
 
-                // The audit compares with the list the answer replaces.
-                if (replaced is not null && !replaced.Origins.SequenceEqual(validated, StringComparer.Ordinal))
+                // The audit compares with the list the answer replaces, if CorsKit ever saw one (a key
+                // whose first query failed has none: its first answer is no change).
+                if (replaced is { Observed: true } && !replaced.Origins.SequenceEqual(validated, StringComparer.Ordinal))
                 {
                     CorsKitLog.StoreOriginsChanged(_cache._logger, _template.Name, LogValue.Sanitize(key), replaced.Origins, validated);
                 }
@@ -580,8 +581,12 @@ internal sealed class OriginStoreCache : IStrictCorsOriginCache
         public bool Outdated { get; set; }
     }
 
-    /// <summary>A key's list: the compiled policy, when it was fetched, until when it is used, and the validated origins (for the audit).</summary>
-    private sealed record Entry(CompiledPolicy Policy, long FetchedAt, long FreshUntil, IReadOnlyList<string> Origins);
+    /// <summary>
+    /// A key's list: the compiled policy, when it was fetched, until when it is used, and the
+    /// validated origins (for the audit); <paramref name="Observed"/>: whether those are a list the
+    /// store gave, or none yet (a key whose queries have all failed).
+    /// </summary>
+    private sealed record Entry(CompiledPolicy Policy, long FetchedAt, long FreshUntil, IReadOnlyList<string> Origins, bool Observed = true);
 
     /// <summary>Logs a failing store at most once a second (a database outage fails every key), with how many more failed.</summary>
     private sealed class FailureLog(ILogger logger, TimeProvider time)
