@@ -720,6 +720,49 @@ public sealed class OriginStoreTests
         app.Store.Asked.Should().Equal(TenantA, TenantB, TenantB);
     }
 
+    /// <summary>
+    /// The output cache keys on the path, the host and (through CorsKit's base policy) the Origin,
+    /// not on a header: under a <c>Header:</c> key, anyone could store, for tenant A's origin, the
+    /// answer tenant B gives it (no Access-Control-Allow-Origin) and have the cache serve it to
+    /// A's users, before CorsKit runs when the cache comes first. The key's value joins the cache key.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task The_output_cache_does_not_serve_one_header_keys_answer_for_another(bool cacheFirst)
+    {
+        var builder = TestHost.CreateBuilder(StoreApp.Json(key: "Header:X-Tenant"), out _);
+        var store = new MemoryOriginStore();
+        store.Set("a", AppA);
+        builder.Services.AddStrictCors().AddOutputCache().AddSingleton<IStrictCorsOriginStore>(store);
+        await using var app = builder.Build();
+        if (cacheFirst)
+        {
+            app.UseOutputCache();
+            app.UseStrictCors();
+        }
+        else
+        {
+            app.UseStrictCors();
+            app.UseOutputCache();
+        }
+
+        var runs = 0;
+        app.MapGet("/catalog", () => Interlocked.Increment(ref runs)).CacheOutput();
+        await app.StartAsync();
+        Task<HttpResponseMessage> Get(string tenant) =>
+            app.GetTestClient().SendAsync(Request(HttpMethod.Get, "/catalog", [("Origin", AppA), ("X-Tenant", tenant)]));
+
+        var poisoning = await Get("b");
+        var own = await Get("a");
+        var ownAgain = await Get("a");
+
+        AccessControlHeaders(poisoning).Should().BeEmpty();
+        AccessControlHeaders(own).Should().Contain("Access-Control-Allow-Origin", AppA, "tenant b's answer is not tenant a's");
+        AccessControlHeaders(ownAgain).Should().Contain("Access-Control-Allow-Origin", AppA);
+        runs.Should().Be(2, "each key's answer is cached, once");
+    }
+
     /// <summary>An app whose default policy takes its origins from an in-memory store, on a clock the test moves.</summary>
     private sealed class StoreApp : IAsyncDisposable
     {
