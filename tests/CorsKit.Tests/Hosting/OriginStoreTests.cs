@@ -763,6 +763,78 @@ public sealed class OriginStoreTests
         runs.Should().Be(2, "each key's answer is cached, once");
     }
 
+    /// <summary>
+    /// Requests, invalidations, changes and evictions at once, from several threads, on a store that
+    /// answers late with what it read before: no request fails, a removal is in force for the first
+    /// request after its invalidation, and once it is quiet an invalidation of every key puts each
+    /// key's current list in force, and only it.
+    /// </summary>
+    [Fact]
+    public async Task Concurrent_requests_invalidations_and_evictions_leave_every_key_with_its_current_list()
+    {
+        await using var app = await StoreApp.StartAsync(maxKeys: 12, maxQueriesInFlight: 64);
+        var keys = Enumerable.Range(0, 16).Select(i => $"t{i}.saas.example").ToArray();
+        string OriginOf(int key, int version) => $"https://v{version}.t{key}.example";
+        var versions = new int[keys.Length];
+        for (var i = 0; i < keys.Length; i++)
+        {
+            app.Store.Set(keys[i], OriginOf(i, 0));
+        }
+
+        app.Store.Delay = () => Random.Shared.Next(3);
+        app.Store.ReadsBeforeHold = true;
+        var cache = app.Services.GetRequiredService<IStrictCorsOriginCache>();
+        var failures = new ConcurrentQueue<string>();
+        var workers = Enumerable.Range(0, 6).Select(worker => Task.Run(async () =>
+        {
+            for (var n = 0; n < 120; n++)
+            {
+                var i = Random.Shared.Next(keys.Length);
+                if (worker == 0 && n % 3 == 0)
+                {
+                    var version = Interlocked.Increment(ref versions[i]);
+                    app.Store.Set(keys[i], OriginOf(i, version), OriginOf(i, version - 1));
+                    cache.Invalidate("tenants", keys[i]);
+                    var removed = await app.SendAsync(HttpMethod.Get, keys[i], OriginOf(i, version - 2));
+                    if (removed.Headers.Contains("Access-Control-Allow-Origin"))
+                    {
+                        failures.Enqueue($"{keys[i]}: v{version - 2} allowed after its removal was invalidated");
+                    }
+
+                    continue;
+                }
+
+                var response = await app.SendAsync(HttpMethod.Get, keys[i], OriginOf(i, Volatile.Read(ref versions[i])));
+                if (response.StatusCode != HttpStatusCode.OK)
+                {
+                    failures.Enqueue($"{keys[i]}: {response.StatusCode}");
+                }
+            }
+        })).ToList();
+        await Task.WhenAll(workers);
+
+        app.Store.Delay = null;
+        app.Store.ReadsBeforeHold = false;
+        for (var i = 0; i < keys.Length; i++)
+        {
+            app.Store.Set(keys[i], OriginOf(i, 1000));
+            cache.Invalidate("tenants", keys[i]);
+        }
+
+        failures.Should().BeEmpty();
+        for (var i = 0; i < keys.Length; i++)
+        {
+            var current = await app.SendAsync(HttpMethod.Get, keys[i], OriginOf(i, 1000));
+            var previous = await app.SendAsync(HttpMethod.Get, keys[i], OriginOf(i, versions[i]));
+            var other = await app.SendAsync(HttpMethod.Get, keys[i], OriginOf((i + 1) % keys.Length, 1000));
+            AccessControlHeaders(current).Should().Contain("Access-Control-Allow-Origin", OriginOf(i, 1000), keys[i]);
+            AccessControlHeaders(previous).Should().BeEmpty(keys[i]);
+            AccessControlHeaders(other).Should().BeEmpty(keys[i]);
+        }
+
+        app.HeldKeys().Should().BeLessThanOrEqualTo(12);
+    }
+
     /// <summary>An app whose default policy takes its origins from an in-memory store, on a clock the test moves.</summary>
     private sealed class StoreApp : IAsyncDisposable
     {
@@ -901,6 +973,9 @@ public sealed class OriginStoreTests
         /// <summary>Whether a held query blocks its thread before its first await, as a synchronous driver call does.</summary>
         public bool BlocksSynchronously { get; set; }
 
+        /// <summary>When set, how many milliseconds each query takes (0: it still yields).</summary>
+        public Func<int>? Delay { get; set; }
+
         /// <summary>When set, only the keys it selects are held by <see cref="Hold"/>; the others answer at once.</summary>
         public Func<string, bool>? HoldsOnly { get; set; }
 
@@ -922,6 +997,11 @@ public sealed class OriginStoreTests
             {
                 Cancelled = true;
                 throw;
+            }
+
+            if (Delay is { } delay)
+            {
+                await Task.Delay(delay(), CancellationToken.None);
             }
 
             if (Failure is { } failure)
