@@ -309,13 +309,15 @@ internal sealed class OriginStoreCache : IStrictCorsOriginCache
                 return UsableStale(previous, time.GetTimestamp()) ?? new Entry(Unavailable, 0, 0, previous?.Origins ?? [], previous?.Observed ?? false);
             }
 
-            var slot = new QuerySlot(this);
+            QuerySlot? slot = null;
             try
             {
                 List<string> validated;
                 CompiledPolicy compiled;
                 try
                 {
+                    // Its scope is created here: a provider disposed as the app stops fails the query, not the request.
+                    slot = new QuerySlot(this);
                     var origins = await slot.AskAsync(key).ConfigureAwait(false)
                         ?? throw new InvalidOperationException("the store returned null");
 
@@ -386,7 +388,11 @@ internal sealed class OriginStoreCache : IStrictCorsOriginCache
             {
                 // A query that ended gives its slot back now; one that timed out but still runs (a
                 // store that ignores its token, or blocks) keeps it until it ends.
-                if (slot.Query is not { IsCompleted: false })
+                if (slot is null)
+                {
+                    Interlocked.Decrement(ref _queries);
+                }
+                else if (slot.Query is not { IsCompleted: false })
                 {
                     await slot.DisposeAsync().ConfigureAwait(false);
                 }
