@@ -392,7 +392,11 @@ internal sealed class OriginStoreCache : IStrictCorsOriginCache
                 {
                     Interlocked.Decrement(ref _queries);
                 }
-                else if (slot.Query is not { IsCompleted: false })
+                else if (slot.Query is { IsCompleted: false } running)
+                {
+                    _ = slot.DisposeWhenDoneAsync(running);
+                }
+                else
                 {
                     await slot.DisposeAsync().ConfigureAwait(false);
                 }
@@ -425,11 +429,10 @@ internal sealed class OriginStoreCache : IStrictCorsOriginCache
                 // driver call) still times out, instead of holding the request past the timeout.
                 var query = Task.Run(() => store.GetOriginsAsync(policy, key, token).AsTask(), CancellationToken.None);
                 Query = query;
-                _ = EndWhenDoneAsync(query);
                 return query.WaitAsync(token);
             }
 
-            /// <summary>Ends the query: gives the slot back and disposes the scope and the timeout; once, whoever sees the query end first.</summary>
+            /// <summary>Ends the query: gives the slot back and disposes the scope and the timeout, once.</summary>
             public async ValueTask DisposeAsync()
             {
                 if (Interlocked.Exchange(ref _ended, 1) != 0)
@@ -450,7 +453,8 @@ internal sealed class OriginStoreCache : IStrictCorsOriginCache
                 }
             }
 
-            private async Task EndWhenDoneAsync(Task query)
+            /// <summary>Ends a query that outlived its request's answer (it timed out) once the store's task ends.</summary>
+            public async Task DisposeWhenDoneAsync(Task query)
             {
                 await query.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
                 await DisposeAsync().ConfigureAwait(false);
