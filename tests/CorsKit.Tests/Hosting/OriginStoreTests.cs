@@ -560,6 +560,34 @@ public sealed class OriginStoreTests
     }
 
     /// <summary>
+    /// SQL Server's and MySQL's default collations compare case-insensitively and ignore trailing
+    /// spaces, so the recipe's <c>Where(o => o.Tenant == key)</c> answers "ACME" and "acme " with
+    /// acme's list: each is a key of its own in the cache. The origin an app removes and invalidates
+    /// for "acme" must not stay allowed for "ACME" (a URL the removed origin's page can choose) until
+    /// RefreshSeconds: an invalidation reaches every held variant of the key.
+    /// </summary>
+    [Fact]
+    public async Task An_invalidation_reaches_the_keys_variants_a_case_insensitive_store_answers_alike()
+    {
+        await using var app = await StoreApp.StartAsync(key: "Route:tenant");
+        app.Store.Collation = k => k.TrimEnd(' ').ToLowerInvariant();
+        app.Store.Set("acme", AppA, AppB);
+        var variants = new[] { "/t/ACME/orders", "/t/Acme%20/orders", "/t/acme/orders" };
+        foreach (var path in variants)
+        {
+            AccessControlHeaders(await app.SendAsync(HttpMethod.Get, TenantA, AppB, path: path)).Should().ContainKey("Access-Control-Allow-Origin", path);
+        }
+
+        app.Store.Set("acme", AppA);
+        app.Services.GetRequiredService<IStrictCorsOriginCache>().Invalidate("tenants", "acme");
+
+        foreach (var path in variants)
+        {
+            AccessControlHeaders(await app.SendAsync(HttpMethod.Get, TenantA, AppB, path: path)).Should().BeEmpty($"{path}: the removal was invalidated");
+        }
+    }
+
+    /// <summary>
     /// An invalidated list is never served stale, even when the store fails on the query that was
     /// already running when the key was invalidated (its last good list was read before).
     /// </summary>
@@ -1012,8 +1040,12 @@ public sealed class OriginStoreTests
             return read ?? Read(key);
         }
 
+        /// <summary>When set, how the store compares keys, as a database's collation does (case-insensitive, trailing spaces ignored).</summary>
+        public Func<string, string>? Collation { get; set; }
+
         private IReadOnlyCollection<string> Read(string key) =>
-            Answer is { } answer ? answer(key) : _origins.TryGetValue(key, out var origins) ? origins : [];
+            Answer is { } answer ? answer(key)
+            : _origins.TryGetValue(Collation is { } collation ? _origins.Keys.FirstOrDefault(k => collation(k) == collation(key)) ?? key : key, out var origins) ? origins : [];
 
         private static TaskCompletionSource Completed()
         {

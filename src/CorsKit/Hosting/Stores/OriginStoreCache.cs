@@ -219,6 +219,9 @@ internal sealed class OriginStoreCache : IStrictCorsOriginCache
         /// the store; the list is kept only to audit the change against. A query of the key already
         /// running may have read the key before the change: its answer still goes to the requests
         /// that were waiting for it, but is not held, and requests from now on start a new query.
+        /// The key's variants are invalidated with it: keys that differ only in case or surrounding
+        /// spaces, which a database's default collation (SQL Server's, MySQL's) answers alike, but
+        /// which requests can name as keys of their own.
         /// </summary>
         public void Invalidate(string key)
         {
@@ -226,17 +229,26 @@ internal sealed class OriginStoreCache : IStrictCorsOriginCache
             {
                 // The list of the policy this one replaced, not taken over yet, changed as well.
                 _replaced?.Invalidate(key);
-                if (_inFlight.TryRemove(key, out var flight))
+                foreach (var (running, flight) in _inFlight)
                 {
-                    flight.Outdated = true;
+                    if (IsVariant(running, key) && _inFlight.TryRemove(new KeyValuePair<string, Flight>(running, flight)))
+                    {
+                        flight.Outdated = true;
+                    }
                 }
 
-                if (_entries.TryGetValue(key, out var entry))
+                foreach (var (held, entry) in _entries)
                 {
-                    _entries[key] = entry with { FetchedAt = 0, FreshUntil = 0 };
+                    if (IsVariant(held, key))
+                    {
+                        _entries[held] = entry with { FetchedAt = 0, FreshUntil = 0 };
+                    }
                 }
             }
         }
+
+        private static bool IsVariant(string held, string key) =>
+            held.AsSpan().Trim().Equals(key.AsSpan().Trim(), StringComparison.OrdinalIgnoreCase);
 
         /// <summary>
         /// Takes over the keys of <paramref name="replaced"/>, the policy of the same name a reload
