@@ -74,20 +74,17 @@ internal sealed class VaryByOriginOutputCachePolicy : IOutputCachePolicy
         // longer name its origin (an app policy removed or replaced the value) is not stored.
         var origin = context.HttpContext.Request.Headers.Origin;
         if (origin.Count > 0
-            && !(context.CacheVaryByRules.VaryByValues.TryGetValue(Key, out var keyed) && string.Equals(keyed, origin.ToString(), StringComparison.Ordinal)))
-        {
-            context.AllowCacheStorage = false;
-        }
-
-        if (origin.Count > 0 && StoreKeyHeader(context.HttpContext) is { } header
-            && !(context.CacheVaryByRules.VaryByValues.TryGetValue(StoreKey, out var storeKey)
-                 && string.Equals(storeKey, context.HttpContext.Request.Headers[header].ToString(), StringComparison.Ordinal)))
+            && (!KeyedBy(context, Key, origin.ToString())
+                || (StoreKeyHeader(context.HttpContext) is { } header && !KeyedBy(context, StoreKey, context.HttpContext.Request.Headers[header].ToString()))))
         {
             context.AllowCacheStorage = false;
         }
 
         return ValueTask.CompletedTask;
     }
+
+    private static bool KeyedBy(OutputCacheContext context, string key, string value) =>
+        context.CacheVaryByRules.VaryByValues.TryGetValue(key, out var keyed) && string.Equals(keyed, value, StringComparison.Ordinal);
 
     /// <summary>Adds the policy to the output cache's base policies, once however often CorsKit is registered.</summary>
     internal sealed class Registration : IConfigureOptions<OutputCacheOptions>
