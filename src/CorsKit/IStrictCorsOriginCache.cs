@@ -9,7 +9,11 @@ namespace CorsKit;
 /// </summary>
 public interface IStrictCorsOriginCache
 {
-    /// <summary>Forgets <paramref name="key"/>'s list under <paramref name="policy"/>: the next request naming it asks the store.</summary>
+    /// <summary>
+    /// Forgets <paramref name="key"/>'s list under <paramref name="policy"/>: the next request naming
+    /// it asks the store. The lists of keys that differ from it only in case or surrounding spaces
+    /// are forgotten too: a store whose collation answers them alike gave them the same list.
+    /// </summary>
     /// <param name="policy">The policy's name.</param>
     /// <param name="key">The key whose origins changed.</param>
     void Invalidate(string policy, string key);

@@ -32,6 +32,10 @@ public sealed class StrictCorsOriginStoreOptions
     /// <summary>The most keys whose lists are kept (default 10,000), known and unknown ones alike; memory stays bounded by it.</summary>
     public int MaxKeys { get; set; } = 10_000;
 
-    /// <summary>The most queries running at once (default 8); a key that would need another is denied until one finishes.</summary>
+    /// <summary>
+    /// The most queries running at once (default 8); a key that would need another is denied until
+    /// one finishes. A quarter of them (rounded down) is kept for keys already held with a list, so
+    /// that a flood of new keys cannot keep known tenants from refreshing.
+    /// </summary>
     public int MaxQueriesInFlight { get; set; } = 8;
 }

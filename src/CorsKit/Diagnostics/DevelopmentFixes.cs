@@ -29,6 +29,17 @@ internal static class DevelopmentFixes
             return DevelopmentFix.NotConfiguration($"No browser sent this request, and validation refuses the origin: {neverSent}");
         }
 
+        if (f.InForce.OriginStore is { } store)
+        {
+            // The configured Origins join every key's list: adding one tenant's origin there would
+            // give it every tenant's data. The origin belongs in the store, under the request's key.
+            var formPosts = f.Blocked ? " (Or, for cross-site form posts that must not get read access, mark the endpoint with .AllowCrossOriginFormPosts().)" : string.Empty;
+            return DevelopmentFix.NotConfiguration($"Policy '{f.Policy}' takes its origins from the application's origin store, per key ({store.KeyDescription}): "
+                + $"if \"{f.OriginAsSent}\" belongs to the tenant this request named, add it to that key's list in the store, then call "
+                + $"IStrictCorsOriginCache.Invalidate(\"{f.Policy}\", key) or wait {f.PolicyPath}:OriginStore:RefreshSeconds. "
+                + $"{f.PolicyPath}:Origins joins every key's list: add it there only if every tenant may use it.{formPosts}");
+        }
+
         return Edit(f).Add(nameof(StrictCorsPolicyOptions.Origins), f.OriginAsSent).Fix(steps => f.Blocked
             ? $"{Capitalized(steps)}, or, for cross-site form posts that must not get read access, mark the endpoint with .AllowCrossOriginFormPosts()."
             : $"{Capitalized(steps)}.");

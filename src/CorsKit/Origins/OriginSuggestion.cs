@@ -70,7 +70,7 @@ internal static class OriginSuggestion
             problems.Add("browsers serialize it differently");
         }
 
-        if (isPattern)
+        if (isPattern && canonical is not null)
         {
             canonical = canonical.Replace($"://{WildcardStandIn}.", "://*.", StringComparison.Ordinal);
         }
@@ -78,14 +78,27 @@ internal static class OriginSuggestion
         return (string.Join(", ", problems), canonical == text ? null : canonical);
     }
 
-    /// <summary>The origin of <paramref name="uri"/> serialized as a browser does.</summary>
-    private static string Canonicalize(Uri uri)
+    /// <summary>
+    /// The origin of <paramref name="uri"/> serialized as a browser does, or null when its host has
+    /// none: a character IDNA disallows (U+200B, U+FFFD…) makes the URL parser refuse it, and
+    /// <see cref="Uri.IdnHost"/> throw.
+    /// </summary>
+    private static string? Canonicalize(Uri uri)
     {
-        var host = uri.HostNameType switch
+        string host;
+        try
         {
-            UriHostNameType.IPv6 => $"[{FormatIPv6(uri.Host)}]",
-            _ => uri.IdnHost.TrimEnd('.').ToLowerInvariant(),
-        };
+            host = uri.HostNameType switch
+            {
+                UriHostNameType.IPv6 => $"[{FormatIPv6(uri.Host)}]",
+                _ => uri.IdnHost.TrimEnd('.').ToLowerInvariant(),
+            };
+        }
+        catch (UriFormatException)
+        {
+            return null;
+        }
+
         var port = uri.IsDefaultPort ? string.Empty : $":{uri.Port}";
         return $"{uri.Scheme}://{host}{port}";
     }

@@ -73,6 +73,19 @@ public class ValidationTests
     public void Text_that_is_not_an_origin_is_refused_with_an_example(string origin) =>
         ShouldRefuse(p => p.WithOrigins(origin), "Cors:Policies:test:Origins:0", "not a browser-canonical origin", "e.g. https://app.example.com");
 
+    /// <summary>
+    /// Hosts with a character IDNA disallows (a zero-width space, U+FFFD) have no Punycode form:
+    /// the URI parser throws when asked for one. Such an entry is refused like any other non-canonical
+    /// one, without a suggestion, instead of the exception stopping startup (or, from an origin
+    /// store, failing every request of the key).
+    /// </summary>
+    [Theory]
+    [InlineData("https://\u200b.example", "e.g. https://app.example.com")]
+    [InlineData("https://app\ufffd.example", "e.g. https://app.example.com")]
+    [InlineData("https://*.portal\ufffd.example", "e.g. https://*.example.com")]
+    public void A_host_without_a_punycode_form_is_refused_without_a_suggestion(string origin, string example) =>
+        ShouldRefuse(p => p.WithOrigins(origin), "Cors:Policies:test:Origins:0", "not a browser-canonical origin", "a non-ASCII host", example);
+
     [Theory]
     [InlineData("http://app.example.com")]
     [InlineData("http://*.example.com")]

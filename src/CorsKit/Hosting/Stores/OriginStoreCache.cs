@@ -29,6 +29,10 @@ internal sealed class OriginStoreCache : IStrictCorsOriginCache
     internal static readonly TimeSpan RetryAfterFailure = TimeSpan.FromSeconds(5);
 
     private readonly ConditionalWeakTable<CompiledPolicy, PolicyKeys> _byPolicy = new();
+
+    /// <summary>The keys of the policy in force of each name, for the policy a reload compiles next to take over; guarded by <see cref="_creating"/>.</summary>
+    private readonly Dictionary<string, PolicyKeys> _inForce = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Lock _creating = new();
     private readonly IServiceScopeFactory _scopes;
     private readonly CorsPolicyStore _policies;
     private readonly CorsKitMetrics _metrics;
@@ -93,9 +97,40 @@ internal sealed class OriginStoreCache : IStrictCorsOriginCache
             .Select(p => new System.Diagnostics.Metrics.Measurement<int>(KeysOf(p).Count, new KeyValuePair<string, object?>("cors.policy", p.Name)));
 
     private PolicyKeys KeysOf(CompiledPolicy policy) =>
-        _byPolicy.TryGetValue(policy, out var keys) ? keys : _byPolicy.GetValue(policy, p => new PolicyKeys(p, this));
+        _byPolicy.TryGetValue(policy, out var keys) ? keys : Create(policy);
 
-    /// <summary>The keys of one compiled policy (a reload's new policy starts with none).</summary>
+    /// <summary>
+    /// The keys of a policy first seen. A reload compiles every policy anew, even one it did not
+    /// change: the new one takes over the keys of the one it replaces as requests name them
+    /// (<see cref="PolicyKeys.Succeed"/>), so that a reload does not drop every list at once — their
+    /// stale fallback while the store fails, the audit's baseline, and the queries they save.
+    /// </summary>
+    private PolicyKeys Create(CompiledPolicy policy)
+    {
+        lock (_creating)
+        {
+            if (_byPolicy.TryGetValue(policy, out var keys))
+            {
+                return keys;
+            }
+
+            keys = new PolicyKeys(policy, this);
+            if (ReferenceEquals(_policies.CurrentOrNull?.Find(policy.Name), policy))
+            {
+                if (_inForce.TryGetValue(policy.Name, out var replaced))
+                {
+                    keys.Succeed(replaced);
+                }
+
+                _inForce[policy.Name] = keys;
+            }
+
+            _byPolicy.Add(policy, keys);
+            return keys;
+        }
+    }
+
+    /// <summary>The keys of one compiled policy; after a reload, taken over from the policy it replaced as they are named.</summary>
     private sealed class PolicyKeys
     {
         private readonly CompiledPolicy _template;
@@ -103,8 +138,17 @@ internal sealed class OriginStoreCache : IStrictCorsOriginCache
         private readonly OriginStoreCache _cache;
         private readonly ConcurrentDictionary<string, Entry> _entries;
         private readonly ConcurrentDictionary<string, Entry>.AlternateLookup<ReadOnlySpan<char>> _lookup;
-        private readonly ConcurrentDictionary<string, Task<Entry>> _inFlight;
+        private readonly ConcurrentDictionary<string, Flight> _inFlight;
+
+        /// <summary>
+        /// Orders holding a query's answer with <see cref="Invalidate"/>: an answer is held only if
+        /// its key was not invalidated while it ran. Never taken on the request path.
+        /// </summary>
+        private readonly Lock _commit = new();
         private int _queries;
+
+        /// <summary>The keys of the policy this one replaced (a reload), whose lists it takes over; null when none or another key source.</summary>
+        private PolicyKeys? _replaced;
 
         public PolicyKeys(CompiledPolicy template, OriginStoreCache cache)
         {
@@ -115,7 +159,7 @@ internal sealed class OriginStoreCache : IStrictCorsOriginCache
             var comparer = _settings.KeySource == OriginStoreKeySource.Host ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal;
             _entries = new ConcurrentDictionary<string, Entry>(comparer);
             _lookup = _entries.GetAlternateLookup<ReadOnlySpan<char>>();
-            _inFlight = new ConcurrentDictionary<string, Task<Entry>>(comparer);
+            _inFlight = new ConcurrentDictionary<string, Flight>(comparer);
             WithoutKey = template.ForStoreKey(Compile([], template.Origins.MaxOriginLength));
         }
 
@@ -143,70 +187,160 @@ internal sealed class OriginStoreCache : IStrictCorsOriginCache
                 return WithoutKey;
             }
 
-            if (TryGetFresh(key, _cache._time.GetTimestamp(), out var fresh))
+            if (TryGetFresh(key, _cache._time.GetTimestamp(), out var fresh) || (TakeOver(key) && TryGetFresh(key, _cache._time.GetTimestamp(), out fresh)))
             {
                 return fresh;
             }
 
             // One query per key at a time: later requests for the key wait for the same answer.
-            var query = new TaskCompletionSource<Entry>(TaskCreationOptions.RunContinuationsAsynchronously);
-            var running = _inFlight.GetOrAdd(key, query.Task);
-            if (!ReferenceEquals(running, query.Task))
+            var flight = new Flight();
+            var running = _inFlight.GetOrAdd(key, flight);
+            if (!ReferenceEquals(running, flight))
             {
-                return (await running.WaitAsync(aborted).ConfigureAwait(false)).Policy;
+                return (await running.Answer.Task.WaitAsync(aborted).ConfigureAwait(false)).Policy;
             }
 
             try
             {
-                var entry = await QueryAsync(key).ConfigureAwait(false);
-                query.SetResult(entry);
+                var entry = await QueryAsync(key, flight).ConfigureAwait(false);
+                flight.Answer.SetResult(entry);
                 return entry.Policy;
             }
             catch (Exception exception)
             {
-                query.SetException(exception);
+                flight.Answer.SetException(exception);
                 throw;
             }
             finally
             {
-                _inFlight.TryRemove(key, out _);
+                // This query only: an invalidation may have started a newer one for the key.
+                _inFlight.TryRemove(new KeyValuePair<string, Flight>(key, flight));
             }
         }
 
         /// <summary>
         /// Marks the key's list expired and unfit to serve stale (it changed): the next request asks
-        /// the store; the list is kept only to audit the change against.
+        /// the store; the list is kept only to audit the change against. A query of the key already
+        /// running may have read the key before the change: its answer still goes to the requests
+        /// that were waiting for it, but is not held, and requests from now on start a new query.
+        /// The key's variants are invalidated with it: keys that differ only in case or surrounding
+        /// spaces, which a database's default collation (SQL Server's, MySQL's) answers alike, but
+        /// which requests can name as keys of their own.
         /// </summary>
         public void Invalidate(string key)
         {
-            if (_entries.TryGetValue(key, out var entry))
+            lock (_commit)
             {
-                _entries.TryUpdate(key, entry with { FetchedAt = 0, FreshUntil = 0 }, entry);
+                // The list of the policy this one replaced, not taken over yet, changed as well.
+                _replaced?.Invalidate(key);
+                foreach (var (running, flight) in _inFlight)
+                {
+                    if (IsVariant(running, key) && _inFlight.TryRemove(new KeyValuePair<string, Flight>(running, flight)))
+                    {
+                        flight.Outdated = true;
+                    }
+                }
+
+                foreach (var (held, entry) in _entries)
+                {
+                    if (IsVariant(held, key))
+                    {
+                        _entries[held] = entry with { FetchedAt = 0, FreshUntil = 0 };
+                    }
+                }
             }
         }
 
-        private async Task<Entry> QueryAsync(string key)
+        private static bool IsVariant(string held, string key) =>
+            held.AsSpan().Trim().Equals(key.AsSpan().Trim(), StringComparison.OrdinalIgnoreCase);
+
+        /// <summary>
+        /// Takes over the keys of <paramref name="replaced"/>, the policy of the same name a reload
+        /// replaced, if it read its keys the same way (a key read otherwise names something else).
+        /// Only one generation is kept: the one replaced lets go of its own predecessor.
+        /// </summary>
+        public void Succeed(PolicyKeys replaced)
+        {
+            lock (replaced._commit)
+            {
+                replaced._replaced = null;
+            }
+
+            if (replaced._settings.KeySource == _settings.KeySource && string.Equals(replaced._settings.KeyName, _settings.KeyName, StringComparison.OrdinalIgnoreCase))
+            {
+                _replaced = replaced;
+            }
+        }
+
+        /// <summary>
+        /// Takes <paramref name="key"/>'s list over from the policy this one replaced, when this one
+        /// holds none: validated again under this policy's settings (a reload may have turned on
+        /// credentials) and compiled with its configured origins, fetched and fresh as it was. A list
+        /// that was invalidated or failing only becomes the baseline the next answer is audited against.
+        /// </summary>
+        /// <returns>Whether a list was taken over.</returns>
+        private bool TakeOver(string key)
+        {
+            if (_replaced is null || _entries.ContainsKey(key))
+            {
+                return false;
+            }
+
+            lock (_commit)
+            {
+                if (_replaced is not { } replaced || _entries.ContainsKey(key) || !replaced._entries.TryGetValue(key, out var old))
+                {
+                    return false;
+                }
+
+                if (old.FetchedAt > 0 && !old.Policy.StoreUnavailableForKey)
+                {
+                    var validated = Validate(key, old.Origins);
+                    var compiled = validated.Count == 0 ? WithoutKey : _template.ForStoreKey(Compile(validated, _template.Origins.MaxOriginLength));
+                    var refreshed = old.FetchedAt + (long)(_settings.Refresh.TotalSeconds * _cache._time.TimestampFrequency);
+                    Store(key, new Entry(compiled, old.FetchedAt, Math.Min(old.FreshUntil, refreshed), validated));
+                }
+                else
+                {
+                    Store(key, new Entry(Unavailable, 0, 0, old.Origins, old.Observed));
+                }
+
+                return true;
+            }
+        }
+
+        private async Task<Entry> QueryAsync(string key, Flight flight)
         {
             var time = _cache._time;
             _entries.TryGetValue(key, out var previous);
-            if (Interlocked.Increment(ref _queries) > _settings.MaxQueriesInFlight)
+            // A quarter of the slots is kept for keys held with a list (known tenants refreshing):
+            // keys not held, all a flood of random keys can name, cannot take every slot and starve
+            // them. A known key is queried at most once per RefreshSeconds, whoever names it.
+            var limit = previous is { Origins.Count: > 0 } ? _settings.MaxQueriesInFlight : _settings.MaxQueriesInFlight - (_settings.MaxQueriesInFlight / 4);
+            if (Interlocked.Increment(ref _queries) > limit)
             {
                 Interlocked.Decrement(ref _queries);
                 _cache._metrics.RecordStoreQuery(_template.Name, "over_limit");
                 // Not held: the key is asked again once a query finishes. A stale list may serve meanwhile.
-                return UsableStale(previous, time.GetTimestamp()) ?? new Entry(Unavailable, 0, 0, previous?.Origins ?? []);
+                return UsableStale(previous, time.GetTimestamp()) ?? new Entry(Unavailable, 0, 0, previous?.Origins ?? [], previous?.Observed ?? false);
             }
 
+            QuerySlot? slot = null;
             try
             {
-                IReadOnlyCollection<string> origins;
+                List<string> validated;
+                CompiledPolicy compiled;
                 try
                 {
-                    using var timeout = new CancellationTokenSource(_settings.Timeout, time);
-                    await using var scope = _cache._scopes.CreateAsyncScope();
-                    var store = scope.ServiceProvider.GetRequiredService<IStrictCorsOriginStore>();
-                    origins = await store.GetOriginsAsync(_template.Name, key, timeout.Token).AsTask().WaitAsync(_settings.Timeout, time).ConfigureAwait(false)
+                    // Its scope is created here: a provider disposed as the app stops fails the query, not the request.
+                    slot = new QuerySlot(this);
+                    var origins = await slot.AskAsync(key).ConfigureAwait(false)
                         ?? throw new InvalidOperationException("the store returned null");
+
+                    // Reading the answer is part of the query: a collection that throws as it is read
+                    // (a lazily read result, a closed reader) fails the key closed like a store that throws.
+                    validated = Validate(key, origins);
+                    compiled = validated.Count == 0 ? WithoutKey : _template.ForStoreKey(Compile(validated, _template.Origins.MaxOriginLength));
                 }
 #pragma warning disable CA1031 // Whatever the store throws fails the key closed, visibly; it never fails the request.
                 catch (Exception exception)
@@ -215,32 +349,131 @@ internal sealed class OriginStoreCache : IStrictCorsOriginCache
                     var timedOut = exception is TimeoutException or OperationCanceledException;
                     _cache._metrics.RecordStoreQuery(_template.Name, timedOut ? "timed_out" : "failed");
                     var now = time.GetTimestamp();
-                    var stale = UsableStale(previous, now);
-                    _cache._failures.Failed(_template.Name, key, timedOut, exception, servingStale: stale is not null);
-                    _cache._status.OriginStoreFailed(_template.Name, time.GetUtcNow());
                     var retry = now + (long)(RetryAfterFailure.TotalSeconds * time.TimestampFrequency);
-                    return Store(key, stale is not null ? stale with { FreshUntil = retry } : new Entry(Unavailable, now, retry, previous?.Origins ?? []));
+                    Entry failed;
+                    lock (_commit)
+                    {
+                        // The last good list was read before the query; if the key was invalidated
+                        // since, that list changed: it is not served stale, and nothing is held.
+                        var stale = flight.Outdated ? null : UsableStale(previous, now);
+                        failed = stale is not null ? stale with { FreshUntil = retry } : new Entry(Unavailable, now, retry, previous?.Origins ?? [], previous?.Observed ?? false);
+                        if (!flight.Outdated)
+                        {
+                            Store(key, failed);
+                        }
+                    }
+
+                    _cache._failures.Failed(_template.Name, key, timedOut, exception, servingStale: !failed.Policy.StoreUnavailableForKey);
+                    _cache._status.OriginStoreFailed(_template.Name, time.GetUtcNow());
+                    return failed;
                 }
 
                 _cache._status.OriginStoreAnswered(_template.Name);
-                var validated = Validate(key, origins);
                 var fetched = time.GetTimestamp();
                 var entry = new Entry(
-                    validated.Count == 0 ? WithoutKey : _template.ForStoreKey(Compile(validated, _template.Origins.MaxOriginLength)),
+                    compiled,
                     fetched,
                     fetched + (long)(_settings.Refresh.TotalSeconds * time.TimestampFrequency),
                     validated);
                 _cache._metrics.RecordStoreQuery(_template.Name, validated.Count == 0 ? "unknown_key" : "found");
-                if (previous is not null && !previous.Origins.SequenceEqual(validated, StringComparer.Ordinal))
+                Entry? replaced;
+                lock (_commit)
                 {
-                    CorsKitLog.StoreOriginsChanged(_cache._logger, _template.Name, LogValue.Sanitize(key), previous.Origins, validated);
+                    if (flight.Outdated)
+                    {
+                        // Invalidated while it ran: the answer may predate the change. It answers the
+                        // requests that waited for it (they came before the change), but is neither
+                        // held nor audited; the next request asks again, and that answer is.
+                        return entry;
+                    }
+
+                    _entries.TryGetValue(key, out replaced);
+                    Store(key, entry);
                 }
 
-                return Store(key, entry);
+                // The audit compares with the list the answer replaces, if CorsKit ever saw one (a key
+                // whose first query failed has none: its first answer is no change).
+                if (replaced is { Observed: true } && !replaced.Origins.SequenceEqual(validated, StringComparer.Ordinal))
+                {
+                    CorsKitLog.StoreOriginsChanged(_cache._logger, _template.Name, LogValue.Sanitize(key), replaced.Origins, validated);
+                }
+
+                return entry;
             }
             finally
             {
-                Interlocked.Decrement(ref _queries);
+                // A query that ended gives its slot back now; one that timed out but still runs (a
+                // store that ignores its token, or blocks) keeps it until it ends.
+                if (slot is null)
+                {
+                    Interlocked.Decrement(ref _queries);
+                }
+                else if (slot.Query is { IsCompleted: false } running)
+                {
+                    _ = slot.DisposeWhenDoneAsync(running);
+                }
+                else
+                {
+                    await slot.DisposeAsync().ConfigureAwait(false);
+                }
+            }
+        }
+
+        /// <summary>
+        /// One query's slot among <see cref="OriginStoreSettings.MaxQueriesInFlight"/>, with its scope
+        /// and its timeout. The slot is held until the store's query really ends, not merely until
+        /// it times out: the bound is on queries the database runs, so a store that ignores its
+        /// token cannot pile up queries past it under a flood of keys.
+        /// </summary>
+        private sealed class QuerySlot(PolicyKeys keys) : IAsyncDisposable
+        {
+            private readonly CancellationTokenSource _timeout = new(keys._settings.Timeout, keys._cache._time);
+            private readonly AsyncServiceScope _scope = keys._cache._scopes.CreateAsyncScope();
+            private int _ended;
+
+            /// <summary>The store's query, once started.</summary>
+            public Task<IReadOnlyCollection<string>>? Query { get; private set; }
+
+            /// <summary>Asks the store, within the timeout, in a scope of its own.</summary>
+            public Task<IReadOnlyCollection<string>> AskAsync(string key)
+            {
+                var store = _scope.ServiceProvider.GetRequiredService<IStrictCorsOriginStore>();
+                var policy = keys._template.Name;
+                var token = _timeout.Token;
+
+                // On the thread pool: a store that blocks before its first await (a synchronous
+                // driver call) still times out, instead of holding the request past the timeout.
+                var query = Task.Run(() => store.GetOriginsAsync(policy, key, token).AsTask(), CancellationToken.None);
+                Query = query;
+                return query.WaitAsync(token);
+            }
+
+            /// <summary>Ends the query: gives the slot back and disposes the scope and the timeout, once.</summary>
+            public async ValueTask DisposeAsync()
+            {
+                if (Interlocked.Exchange(ref _ended, 1) != 0)
+                {
+                    return;
+                }
+
+                Interlocked.Decrement(ref keys._queries);
+                _timeout.Dispose();
+                try
+                {
+                    await _scope.DisposeAsync().ConfigureAwait(false);
+                }
+#pragma warning disable CA1031 // A scoped service that fails to dispose is not the query's answer, and may be disposed long after it.
+                catch (Exception)
+#pragma warning restore CA1031
+                {
+                }
+            }
+
+            /// <summary>Ends a query that outlived its request's answer (it timed out) once the store's task ends.</summary>
+            public async Task DisposeWhenDoneAsync(Task query)
+            {
+                await query.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                await DisposeAsync().ConfigureAwait(false);
             }
         }
 
@@ -251,17 +484,18 @@ internal sealed class OriginStoreCache : IStrictCorsOriginCache
 
         /// <summary>The last good list, if it is younger than the allowed staleness.</summary>
         private Entry? UsableStale(Entry? previous, long now) =>
-            previous is { FetchedAt: > 0 } && !ReferenceEquals(previous.Policy, Unavailable)
+            previous is { FetchedAt: > 0, Policy.StoreUnavailableForKey: false }
             && now - previous.FetchedAt <= (long)(_settings.Stale.TotalSeconds * _cache._time.TimestampFrequency)
                 ? previous
                 : null;
 
         /// <summary>
         /// Holds <paramref name="entry"/>, making room first: never more than MaxKeys keys. Room is
-        /// made from expired keys that could not serve stale first, then from unknown keys (what a
-        /// flood of random keys leaves), and only then from known ones, a tenth of the bound at a
-        /// time. A known key's expired list that may still serve stale is kept: a flood arriving
-        /// with a store failure must not take a tenant's last good list away.
+        /// made from unknown keys first (what a flood of random keys leaves: each only saves a
+        /// query), expired ones before fresh ones, and only then from known ones, expired first, a
+        /// tenth of the bound at a time. A known key's list is worth more than a query even once
+        /// expired: it is the stale fallback while the store fails, and the baseline its next
+        /// change (an invalidated one too) is audited against; a flood must not take it.
         /// </summary>
         private Entry Store(string key, Entry entry)
         {
@@ -269,8 +503,9 @@ internal sealed class OriginStoreCache : IStrictCorsOriginCache
             {
                 var now = _cache._time.GetTimestamp();
                 var room = _settings.MaxKeys - Math.Max(1, _settings.MaxKeys / 10);
-                Evict(e => e.FreshUntil <= now && (e.Origins.Count == 0 || UsableStale(e, now) is null), 0);
+                Evict(e => e.Origins.Count == 0 && e.FreshUntil <= now, 0);
                 Evict(e => e.Origins.Count == 0, room);
+                Evict(e => e.FreshUntil <= now, room);
                 Evict(_ => true, room);
             }
 
@@ -306,6 +541,7 @@ internal sealed class OriginStoreCache : IStrictCorsOriginCache
                 AllowInsecureOrigins = _template.AllowInsecureOrigins,
                 OriginStore = new StrictCorsOriginStoreOptions(),
             };
+            var maxOriginLength = _template.Origins.MaxOriginLength;
             foreach (var origin in origins)
             {
                 if (origin == OriginMatcher.AnyOrigin)
@@ -313,9 +549,16 @@ internal sealed class OriginStoreCache : IStrictCorsOriginCache
                     // A store supplies a tenant's origins, never "any origin".
                     CorsKitLog.StoreOriginRefused(_cache._logger, _template.Name, LogValue.Sanitize(key), "'*' is refused from an origin store: a key's list names its origins.");
                 }
+                else if (origin is not null && origin.Length > maxOriginLength)
+                {
+                    // Refused unread: validation would quote all of it, and no request's Origin is that long.
+                    CorsKitLog.StoreOriginRefused(_cache._logger, _template.Name, LogValue.Sanitize(key),
+                        $"'{LogValue.Sanitize(origin)}' is longer than MaxOriginLength ({maxOriginLength}) and could never match.");
+                }
                 else
                 {
-                    candidate.Origins.Add(origin);
+                    // A null entry (a nullable column) is refused by validation as empty.
+                    candidate.Origins.Add(origin!);
                 }
             }
 
@@ -324,11 +567,12 @@ internal sealed class OriginStoreCache : IStrictCorsOriginCache
                 return [];
             }
 
-            var result = OriginsValidator.Validate(candidate, _template.Name, _template.Origins.MaxOriginLength, issues);
+            var result = OriginsValidator.Validate(candidate, _template.Name, maxOriginLength, issues);
             foreach (var error in issues.Errors)
             {
-                // The message names the entry; the log names the policy and the key.
-                CorsKitLog.StoreOriginRefused(_cache._logger, _template.Name, LogValue.Sanitize(key), error.Message);
+                // The message names the entry, which is the tenant's text: escaped so that it cannot
+                // forge a log line. The log names the policy and the key.
+                CorsKitLog.StoreOriginRefused(_cache._logger, _template.Name, LogValue.Sanitize(key), LogValue.EscapeControls(error.Message));
             }
 
             return [.. result.Exact, .. result.Patterns.Select(p => p.ToString())];
@@ -354,8 +598,21 @@ internal sealed class OriginStoreCache : IStrictCorsOriginCache
         }
     }
 
-    /// <summary>A key's list: the compiled policy, when it was fetched, until when it is used, and the validated origins (for the audit).</summary>
-    private sealed record Entry(CompiledPolicy Policy, long FetchedAt, long FreshUntil, IReadOnlyList<string> Origins);
+    /// <summary>One running query of a key: the answer the requests naming the key wait for.</summary>
+    private sealed class Flight
+    {
+        public TaskCompletionSource<Entry> Answer { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Whether the key was invalidated while the query ran (set and read under the commit lock).</summary>
+        public bool Outdated { get; set; }
+    }
+
+    /// <summary>
+    /// A key's list: the compiled policy, when it was fetched, until when it is used, and the
+    /// validated origins (for the audit); <paramref name="Observed"/>: whether those are a list the
+    /// store gave, or none yet (a key whose queries have all failed).
+    /// </summary>
+    private sealed record Entry(CompiledPolicy Policy, long FetchedAt, long FreshUntil, IReadOnlyList<string> Origins, bool Observed = true);
 
     /// <summary>Logs a failing store at most once a second (a database outage fails every key), with how many more failed.</summary>
     private sealed class FailureLog(ILogger logger, TimeProvider time)
