@@ -440,8 +440,9 @@ internal sealed class OriginStoreCache : IStrictCorsOriginCache
         /// </summary>
         private sealed class QuerySlot(PolicyKeys keys) : IAsyncDisposable
         {
-            private readonly CancellationTokenSource _timeout = new(keys._settings.Timeout, keys._cache._time);
+            // The scope first: if it cannot be created (the app stopping), no timer is left behind.
             private readonly AsyncServiceScope _scope = keys._cache._scopes.CreateAsyncScope();
+            private readonly CancellationTokenSource _timeout = new(keys._settings.Timeout, keys._cache._time);
             private int _ended;
 
             /// <summary>The store's query, once started.</summary>
