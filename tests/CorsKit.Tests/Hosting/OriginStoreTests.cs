@@ -749,6 +749,26 @@ public sealed class OriginStoreTests
     }
 
     /// <summary>
+    /// A reload that takes the store away and one that brings it back: an invalidation made between
+    /// them reached no list, so the lists from before are not taken over.
+    /// </summary>
+    [Fact]
+    public async Task Lists_from_before_a_reload_without_the_store_are_not_taken_over_when_it_comes_back()
+    {
+        await using var app = await StoreApp.StartAsync();
+        app.Store.Set(TenantA, AppA, AppB);
+        await app.SendAsync(HttpMethod.Get, TenantA, AppB);
+
+        app.Configuration.Set($$"""{ "Cors": { "DefaultPolicy": "tenants", "Policies": { "tenants": { "Origins": [ "{{Admin}}" ], "Methods": [ "PUT" ], "AllowCredentials": true } } } }""");
+        app.Store.Set(TenantA, AppA);
+        app.Services.GetRequiredService<IStrictCorsOriginCache>().Invalidate("tenants", TenantA);
+        app.Configuration.Set(StoreApp.Json());
+        var removed = await app.SendAsync(HttpMethod.Get, TenantA, AppB);
+
+        AccessControlHeaders(removed).Should().BeEmpty("the removal was invalidated while no policy held the list");
+    }
+
+    /// <summary>
     /// The output cache keys on the path, the host and (through CorsKit's base policy) the Origin,
     /// not on a header: under a <c>Header:</c> key, anyone could store, for tenant A's origin, the
     /// answer tenant B gives it (no Access-Control-Allow-Origin) and have the cache serve it to

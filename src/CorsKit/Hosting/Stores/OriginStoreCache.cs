@@ -87,6 +87,14 @@ internal sealed class OriginStoreCache : IStrictCorsOriginCache
         if (_policies.Current.Find(policy) is { OriginStore: not null } compiled)
         {
             KeysOf(compiled).Invalidate(key);
+            return;
+        }
+
+        // No policy of that name takes its origins from the store now: the invalidation reaches no
+        // list, so the lists kept from before must not be taken over if a reload brings it back.
+        lock (_creating)
+        {
+            _inForce.Remove(policy);
         }
     }
 
@@ -149,6 +157,9 @@ internal sealed class OriginStoreCache : IStrictCorsOriginCache
 
         /// <summary>The keys of the policy this one replaced (a reload), whose lists it takes over; null when none or another key source.</summary>
         private PolicyKeys? _replaced;
+
+        /// <summary>The keys of the policy that replaced this one, which may take its lists over: an invalidation here reaches them too.</summary>
+        private PolicyKeys? _successor;
 
         public PolicyKeys(CompiledPolicy template, OriginStoreCache cache)
         {
@@ -229,10 +240,19 @@ internal sealed class OriginStoreCache : IStrictCorsOriginCache
         /// </summary>
         public void Invalidate(string key)
         {
+            // The lists of the policy this one replaced (not taken over yet) and of the one that
+            // replaced it (which may have taken this one's over) changed as well. The replaced one
+            // first: a list taken over while this runs is then either invalidated already, or
+            // taken over before this one's own turn, which waits for the take-over's lock.
+            Volatile.Read(ref _replaced)?.InvalidateHere(key);
+            InvalidateHere(key);
+            Volatile.Read(ref _successor)?.InvalidateHere(key);
+        }
+
+        private void InvalidateHere(string key)
+        {
             lock (_commit)
             {
-                // The list of the policy this one replaced, not taken over yet, changed as well.
-                _replaced?.Invalidate(key);
                 foreach (var (running, flight) in _inFlight)
                 {
                     if (IsVariant(running, key) && _inFlight.TryRemove(new KeyValuePair<string, Flight>(running, flight)))
@@ -261,14 +281,11 @@ internal sealed class OriginStoreCache : IStrictCorsOriginCache
         /// </summary>
         public void Succeed(PolicyKeys replaced)
         {
-            lock (replaced._commit)
-            {
-                replaced._replaced = null;
-            }
-
+            Volatile.Write(ref replaced._replaced, null);
             if (replaced._settings.KeySource == _settings.KeySource && string.Equals(replaced._settings.KeyName, _settings.KeyName, StringComparison.OrdinalIgnoreCase))
             {
                 _replaced = replaced;
+                Volatile.Write(ref replaced._successor, this);
             }
         }
 
@@ -281,14 +298,14 @@ internal sealed class OriginStoreCache : IStrictCorsOriginCache
         /// <returns>Whether a list was taken over.</returns>
         private bool TakeOver(string key)
         {
-            if (_replaced is null || _entries.ContainsKey(key))
+            if (Volatile.Read(ref _replaced) is null || _entries.ContainsKey(key))
             {
                 return false;
             }
 
             lock (_commit)
             {
-                if (_replaced is not { } replaced || _entries.ContainsKey(key) || !replaced._entries.TryGetValue(key, out var old))
+                if (Volatile.Read(ref _replaced) is not { } replaced || _entries.ContainsKey(key) || !replaced._entries.TryGetValue(key, out var old))
                 {
                     return false;
                 }
@@ -427,8 +444,9 @@ internal sealed class OriginStoreCache : IStrictCorsOriginCache
         /// </summary>
         private sealed class QuerySlot(PolicyKeys keys) : IAsyncDisposable
         {
-            private readonly CancellationTokenSource _timeout = new(keys._settings.Timeout, keys._cache._time);
+            // The scope first: if it cannot be created (the app stopping), no timer is left behind.
             private readonly AsyncServiceScope _scope = keys._cache._scopes.CreateAsyncScope();
+            private readonly CancellationTokenSource _timeout = new(keys._settings.Timeout, keys._cache._time);
             private int _ended;
 
             /// <summary>The store's query, once started.</summary>
