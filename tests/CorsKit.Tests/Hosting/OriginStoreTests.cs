@@ -812,6 +812,40 @@ public sealed class OriginStoreTests
     }
 
     /// <summary>
+    /// The same poisoning as above in a shared HTTP cache or CDN, which keys on the URL and what
+    /// <c>Vary</c> names: under a <c>Header:</c> key the answer depends on that header as much as on
+    /// <c>Origin</c>, so every answer that varies names both, also when the endpoint assigned its own
+    /// <c>Vary</c>. A <c>Host</c> key adds nothing (the host is in every cache's key).
+    /// </summary>
+    [Fact]
+    public async Task Under_a_header_key_every_answer_that_depends_on_the_origin_names_the_key_header_in_Vary()
+    {
+        await using var app = await StoreApp.StartAsync(key: "Header:X-Tenant");
+        app.Store.Set("a", AppA);
+
+        var allowed = await app.SendAsync(HttpMethod.Get, TenantA, AppA, ("X-Tenant", "a"));
+        var denied = await app.SendAsync(HttpMethod.Get, TenantA, AppA, ("X-Tenant", "b"));
+        var preflight = await app.SendAsync(HttpMethod.Options, TenantA, AppA, ("X-Tenant", "a"), ("Access-Control-Request-Method", "PUT"));
+        var blocked = await app.SendAsync(HttpMethod.Put, TenantA, AppA, ("X-Tenant", "b"));
+        var assigning = await app.SendAsync(HttpMethod.Get, TenantA, AppA, "/assigns-vary", ("X-Tenant", "a"));
+
+        AccessControlHeaders(allowed).Should().Contain("Access-Control-Allow-Origin", AppA);
+        AccessControlHeaders(denied).Should().BeEmpty();
+        ((int)blocked.StatusCode).Should().Be(403);
+        foreach (var response in new[] { allowed, denied, blocked, assigning })
+        {
+            response.Headers.Vary.Should().Contain(["Origin", "X-Tenant"], $"{response.RequestMessage!.Method} {response.RequestMessage.RequestUri}");
+        }
+
+        preflight.Headers.Vary.Should().Contain(["Origin", "Access-Control-Request-Method", "X-Tenant"]);
+        assigning.Headers.Vary.Should().Contain("Accept-Language", "the endpoint's own token is kept");
+
+        await using var hostKeyed = await StoreApp.StartAsync();
+        hostKeyed.Store.Set(TenantA, AppA);
+        (await hostKeyed.SendAsync(HttpMethod.Get, TenantA, AppA)).Headers.Vary.Should().Equal("Origin");
+    }
+
+    /// <summary>
     /// Requests, invalidations, changes and evictions at once, from several threads, on a store that
     /// answers late with what it read before: no request fails, a removal is in force for the first
     /// request after its invalidation, and once it is quiet an invalidation of every key puts each
@@ -937,6 +971,7 @@ public sealed class OriginStoreTests
             app.UseStrictCors();
             app.MapMethods("/resource", ["GET", "PUT"], () => Interlocked.Increment(ref storeApp._hits));
             app.MapGet("/t/{tenant}/orders", () => Interlocked.Increment(ref storeApp._hits));
+            app.MapGet("/assigns-vary", (Microsoft.AspNetCore.Http.HttpResponse response) => response.Headers.Vary = "Accept-Language");
             await app.StartAsync();
             return storeApp;
         }

@@ -25,14 +25,14 @@ internal sealed class CorsHeadersAtStart
     private static readonly StringValues AnyOrigin = "*";
 
     private readonly CompiledPolicy? _allowedBy;
-    private readonly bool _varyByOrigin;
+    private readonly VaryHeader? _vary;
     private readonly bool _ownsCorsHeaders;
     private readonly OverrideReports _reports;
 
-    private CorsHeadersAtStart(CompiledPolicy? allowedBy, bool varyByOrigin, bool ownsCorsHeaders, OverrideReports reports)
+    private CorsHeadersAtStart(CompiledPolicy? allowedBy, VaryHeader? vary, bool ownsCorsHeaders, OverrideReports reports)
     {
         _allowedBy = allowedBy;
-        _varyByOrigin = varyByOrigin;
+        _vary = vary;
         _ownsCorsHeaders = ownsCorsHeaders;
         _reports = reports;
         OnResponseStarting = Apply;
@@ -41,18 +41,22 @@ internal sealed class CorsHeadersAtStart
     /// <summary>The callback to register with <see cref="HttpResponse.OnStarting(Func{object, Task}, object)"/>, the context as its state.</summary>
     public Func<object, Task> OnResponseStarting { get; }
 
-    /// <summary>The checks of one app: per outcome, and per policy of the set in force for allowed requests.</summary>
+    /// <summary>
+    /// The checks of one app: per outcome, and per policy of the set in force where the policy
+    /// needs its own (allowed requests; a policy whose origins come from a store keyed by a header,
+    /// whose answers also vary by that header).
+    /// </summary>
     public sealed class Set
     {
         private readonly OverrideReports _reports;
-        private ByPolicy _allowed = new(null, []);
+        private ByPolicy _byPolicy = new(null, [], [], [], [], []);
 
         public Set(ILogger logger, CorsKitStatus status)
         {
             _reports = new OverrideReports(logger, status);
-            NotAllowedVaryingByOrigin = new(null, varyByOrigin: true, ownsCorsHeaders: true, _reports);
-            NotAllowed = new(null, varyByOrigin: false, ownsCorsHeaders: true, _reports);
-            VaryOnly = new(null, varyByOrigin: true, ownsCorsHeaders: false, _reports);
+            NotAllowedVaryingByOrigin = new(null, VaryHeader.Origin, ownsCorsHeaders: true, _reports);
+            NotAllowed = new(null, vary: null, ownsCorsHeaders: true, _reports);
+            VaryOnly = new(null, VaryHeader.Origin, ownsCorsHeaders: false, _reports);
         }
 
         /// <summary>A request its policy did not allow, or no CORS request at all, whose answer depends on the origin.</summary>
@@ -64,20 +68,50 @@ internal sealed class CorsHeadersAtStart
         /// <summary>A report-only policy's request whose answer the CSRF guard made depend on the origin: Vary only, CORS headers untouched.</summary>
         public CorsHeadersAtStart VaryOnly { get; }
 
-        /// <summary>The check of a request <paramref name="policy"/> of <paramref name="policies"/> allowed; created for the whole set on first use.</summary>
-        public CorsHeadersAtStart AllowedBy(CompiledPolicySet policies, CompiledPolicy policy)
+        /// <summary>The check of a request <paramref name="policy"/> of <paramref name="policies"/> allowed.</summary>
+        public CorsHeadersAtStart AllowedBy(CompiledPolicySet policies, CompiledPolicy policy) => For(policies).Allowed[policy.Index];
+
+        /// <summary><see cref="NotAllowedVaryingByOrigin"/>, with the key header of a policy that has one.</summary>
+        public CorsHeadersAtStart NotAllowedVaryingFor(CompiledPolicySet policies, CompiledPolicy policy) =>
+            VariesByKeyHeader(policy) ? For(policies).NotAllowedVarying[policy.Index] : NotAllowedVaryingByOrigin;
+
+        /// <summary><see cref="VaryOnly"/>, with the key header of a policy that has one.</summary>
+        public CorsHeadersAtStart VaryOnlyFor(CompiledPolicySet policies, CompiledPolicy policy) =>
+            VariesByKeyHeader(policy) ? For(policies).VaryOnly[policy.Index] : VaryOnly;
+
+        /// <summary>The <c>Vary</c> of an answer that depends on the origin under <paramref name="policy"/>.</summary>
+        public VaryHeader VaryOf(CompiledPolicySet policies, CompiledPolicy policy) =>
+            VariesByKeyHeader(policy) ? For(policies).Vary[policy.Index] : VaryHeader.Origin;
+
+        /// <summary>The <c>Vary</c> of a preflight's answer under <paramref name="policy"/>.</summary>
+        public VaryHeader PreflightVaryOf(CompiledPolicySet policies, CompiledPolicy policy) =>
+            VariesByKeyHeader(policy) ? For(policies).PreflightVary[policy.Index] : VaryHeader.Preflight;
+
+        private static bool VariesByKeyHeader(CompiledPolicy policy) => policy.OriginStore is { KeySource: OriginStoreKeySource.Header };
+
+        /// <summary>The per-policy checks of <paramref name="policies"/>, created for the whole set on first use.</summary>
+        private ByPolicy For(CompiledPolicySet policies)
         {
-            var allowed = Volatile.Read(ref _allowed);
-            if (!ReferenceEquals(allowed.Set, policies))
+            var byPolicy = Volatile.Read(ref _byPolicy);
+            if (!ReferenceEquals(byPolicy.Set, policies))
             {
-                allowed = new ByPolicy(policies, policies.Policies.Select(p => new CorsHeadersAtStart(p, varyByOrigin: true, ownsCorsHeaders: true, _reports)).ToArray());
-                Volatile.Write(ref _allowed, allowed);
+                var all = policies.Policies;
+                var vary = all.Select(p => VariesByKeyHeader(p) ? VaryHeader.Origin.With(p.OriginStore!.KeyName) : VaryHeader.Origin).ToArray();
+                byPolicy = new ByPolicy(
+                    policies,
+                    all.Select((p, i) => new CorsHeadersAtStart(p, vary[i], ownsCorsHeaders: true, _reports)).ToArray(),
+                    all.Select((p, i) => VariesByKeyHeader(p) ? new CorsHeadersAtStart(null, vary[i], ownsCorsHeaders: true, _reports) : NotAllowedVaryingByOrigin).ToArray(),
+                    all.Select((p, i) => VariesByKeyHeader(p) ? new CorsHeadersAtStart(null, vary[i], ownsCorsHeaders: false, _reports) : VaryOnly).ToArray(),
+                    vary,
+                    all.Select(p => VariesByKeyHeader(p) ? VaryHeader.Preflight.With(p.OriginStore!.KeyName) : VaryHeader.Preflight).ToArray());
+                Volatile.Write(ref _byPolicy, byPolicy);
             }
 
-            return allowed.Checks[policy.Index];
+            return byPolicy;
         }
 
-        private sealed record ByPolicy(CompiledPolicySet? Set, CorsHeadersAtStart[] Checks);
+        private sealed record ByPolicy(
+            CompiledPolicySet? Set, CorsHeadersAtStart[] Allowed, CorsHeadersAtStart[] NotAllowedVarying, CorsHeadersAtStart[] VaryOnly, VaryHeader[] Vary, VaryHeader[] PreflightVary);
     }
 
     private Task Apply(object state)
@@ -92,10 +126,7 @@ internal sealed class CorsHeadersAtStart
         try
         {
             var headers = context.Response.Headers;
-            if (_varyByOrigin)
-            {
-                VaryHeader.Origin.AddTo(headers);
-            }
+            _vary?.AddTo(headers);
 
             if (!_ownsCorsHeaders)
             {

@@ -53,13 +53,13 @@ internal sealed class CorsResponseWriter(
 
         if (decision.Result == CorsResult.Blocked && decision.Enforced)
         {
-            WriteBlocked(response);
+            WriteBlocked(response, _atStart.VaryOf(policies, policy));
             return Explain(context, policies, policy, decision);
         }
 
         if (decision.Vary != VaryTokens.None)
         {
-            VaryHeader.Origin.AddTo(response.Headers);
+            _atStart.VaryOf(policies, policy).AddTo(response.Headers);
         }
 
         CorsHeadersAtStart? atStart;
@@ -67,7 +67,7 @@ internal sealed class CorsResponseWriter(
         {
             // Report-only writes no CORS header, and keeps none from being written: what stays is
             // Vary, where the guard made the answer depend on the origin.
-            atStart = decision.Vary != VaryTokens.None ? _atStart.VaryOnly : null;
+            atStart = decision.Vary != VaryTokens.None ? _atStart.VaryOnlyFor(policies, policy) : null;
         }
         else if (decision.OriginAllowed)
         {
@@ -76,7 +76,7 @@ internal sealed class CorsResponseWriter(
         }
         else
         {
-            atStart = decision.Vary != VaryTokens.None ? _atStart.NotAllowedVaryingByOrigin : _atStart.NotAllowed;
+            atStart = decision.Vary != VaryTokens.None ? _atStart.NotAllowedVaryingFor(policies, policy) : _atStart.NotAllowed;
         }
 
         if (decision.RunsOnlyAsCallback)
@@ -133,9 +133,9 @@ internal sealed class CorsResponseWriter(
     /// Answers a request blocked by the CSRF guard: 403, no Access-Control-* header, and
     /// <c>Vary: Origin</c>, since the same request from the site itself would run.
     /// </summary>
-    private static void WriteBlocked(HttpResponse response)
+    private static void WriteBlocked(HttpResponse response, VaryHeader vary)
     {
-        VaryHeader.Origin.AddTo(response.Headers);
+        vary.AddTo(response.Headers);
         Refuse(response);
     }
 
@@ -146,7 +146,7 @@ internal sealed class CorsResponseWriter(
         var headers = response.Headers;
         if (decision.Vary != VaryTokens.None)
         {
-            VaryHeader.Preflight.AddTo(headers);
+            _atStart.PreflightVaryOf(policies, policy).AddTo(headers);
         }
 
         if (!decision.IsAllowed)

@@ -27,6 +27,9 @@ internal sealed class VaryHeader
     public static VaryHeader Preflight { get; } = new(
         "Origin", "Access-Control-Request-Method", "Access-Control-Request-Headers", "Access-Control-Request-Private-Network");
 
+    /// <summary>These tokens and <paramref name="token"/> (an origin store's key header: the answer depends on it too).</summary>
+    public VaryHeader With(string token) => new([.. _tokens, token]);
+
     /// <summary>
     /// Adds the tokens the response's Vary lacks, keeping whatever is there: never a duplicate,
     /// nothing added after <c>*</c>, tokens compared case-insensitively. A token of this set that
