@@ -95,19 +95,24 @@ internal sealed class CorsHeadersAtStart
             var byPolicy = Volatile.Read(ref _byPolicy);
             if (!ReferenceEquals(byPolicy.Set, policies))
             {
-                var all = policies.Policies;
-                var vary = all.Select(p => VariesByKeyHeader(p) ? VaryHeader.Origin.With(p.OriginStore!.KeyName) : VaryHeader.Origin).ToArray();
-                byPolicy = new ByPolicy(
-                    policies,
-                    all.Select((p, i) => new CorsHeadersAtStart(p, vary[i], ownsCorsHeaders: true, _reports)).ToArray(),
-                    all.Select((p, i) => VariesByKeyHeader(p) ? new CorsHeadersAtStart(null, vary[i], ownsCorsHeaders: true, _reports) : NotAllowedVaryingByOrigin).ToArray(),
-                    all.Select((p, i) => VariesByKeyHeader(p) ? new CorsHeadersAtStart(null, vary[i], ownsCorsHeaders: false, _reports) : VaryOnly).ToArray(),
-                    vary,
-                    all.Select(p => VariesByKeyHeader(p) ? VaryHeader.Preflight.With(p.OriginStore!.KeyName) : VaryHeader.Preflight).ToArray());
+                byPolicy = Build(policies);
                 Volatile.Write(ref _byPolicy, byPolicy);
             }
 
             return byPolicy;
+        }
+
+        private ByPolicy Build(CompiledPolicySet policies)
+        {
+            var all = policies.Policies;
+            var vary = all.Select(p => VariesByKeyHeader(p) ? VaryHeader.Origin.With(p.OriginStore!.KeyName) : VaryHeader.Origin).ToArray();
+            return new ByPolicy(
+                policies,
+                all.Select((p, i) => new CorsHeadersAtStart(p, vary[i], ownsCorsHeaders: true, _reports)).ToArray(),
+                all.Select((p, i) => VariesByKeyHeader(p) ? new CorsHeadersAtStart(null, vary[i], ownsCorsHeaders: true, _reports) : NotAllowedVaryingByOrigin).ToArray(),
+                all.Select((p, i) => VariesByKeyHeader(p) ? new CorsHeadersAtStart(null, vary[i], ownsCorsHeaders: false, _reports) : VaryOnly).ToArray(),
+                vary,
+                all.Select(p => VariesByKeyHeader(p) ? VaryHeader.Preflight.With(p.OriginStore!.KeyName) : VaryHeader.Preflight).ToArray());
         }
 
         private sealed record ByPolicy(
