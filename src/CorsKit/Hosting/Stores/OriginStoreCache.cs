@@ -363,59 +363,10 @@ internal sealed class OriginStoreCache : IStrictCorsOriginCache
                 catch (Exception exception)
 #pragma warning restore CA1031
                 {
-                    var timedOut = exception is TimeoutException or OperationCanceledException;
-                    _cache._metrics.RecordStoreQuery(_template.Name, timedOut ? "timed_out" : "failed");
-                    var now = time.GetTimestamp();
-                    var retry = now + (long)(RetryAfterFailure.TotalSeconds * time.TimestampFrequency);
-                    Entry failed;
-                    lock (_commit)
-                    {
-                        // The last good list was read before the query; if the key was invalidated
-                        // since, that list changed: it is not served stale, and nothing is held.
-                        var stale = flight.Outdated ? null : UsableStale(previous, now);
-                        failed = stale is not null ? stale with { FreshUntil = retry } : new Entry(Unavailable, now, retry, previous?.Origins ?? [], previous?.Observed ?? false);
-                        if (!flight.Outdated)
-                        {
-                            Store(key, failed);
-                        }
-                    }
-
-                    _cache._failures.Failed(_template.Name, key, timedOut, exception, servingStale: !failed.Policy.StoreUnavailableForKey);
-                    _cache._status.OriginStoreFailed(_template.Name, time.GetUtcNow());
-                    return failed;
+                    return Failed(key, flight, previous, exception);
                 }
 
-                _cache._status.OriginStoreAnswered(_template.Name);
-                var fetched = time.GetTimestamp();
-                var entry = new Entry(
-                    compiled,
-                    fetched,
-                    fetched + (long)(_settings.Refresh.TotalSeconds * time.TimestampFrequency),
-                    validated);
-                _cache._metrics.RecordStoreQuery(_template.Name, validated.Count == 0 ? "unknown_key" : "found");
-                Entry? replaced;
-                lock (_commit)
-                {
-                    if (flight.Outdated)
-                    {
-                        // Invalidated while it ran: the answer may predate the change. It answers the
-                        // requests that waited for it (they came before the change), but is neither
-                        // held nor audited; the next request asks again, and that answer is.
-                        return entry;
-                    }
-
-                    _entries.TryGetValue(key, out replaced);
-                    Store(key, entry);
-                }
-
-                // The audit compares with the list the answer replaces, if CorsKit ever saw one (a key
-                // whose first query failed has none: its first answer is no change).
-                if (replaced is { Observed: true } && !replaced.Origins.SequenceEqual(validated, StringComparer.Ordinal))
-                {
-                    CorsKitLog.StoreOriginsChanged(_cache._logger, _template.Name, LogValue.Sanitize(key), replaced.Origins, validated);
-                }
-
-                return entry;
+                return Answered(key, flight, validated, compiled);
             }
             finally
             {
@@ -434,6 +385,69 @@ internal sealed class OriginStoreCache : IStrictCorsOriginCache
                     await slot.DisposeAsync().ConfigureAwait(false);
                 }
             }
+        }
+
+        /// <summary>A failed query: the key is denied (or its last good list serves stale) until a retry; logged and counted.</summary>
+        private Entry Failed(string key, Flight flight, Entry? previous, Exception exception)
+        {
+            var time = _cache._time;
+            var timedOut = exception is TimeoutException or OperationCanceledException;
+            _cache._metrics.RecordStoreQuery(_template.Name, timedOut ? "timed_out" : "failed");
+            var now = time.GetTimestamp();
+            var retry = now + (long)(RetryAfterFailure.TotalSeconds * time.TimestampFrequency);
+            Entry failed;
+            lock (_commit)
+            {
+                // The last good list was read before the query; if the key was invalidated
+                // since, that list changed: it is not served stale, and nothing is held.
+                var stale = flight.Outdated ? null : UsableStale(previous, now);
+                failed = stale is not null ? stale with { FreshUntil = retry } : new Entry(Unavailable, now, retry, previous?.Origins ?? [], previous?.Observed ?? false);
+                if (!flight.Outdated)
+                {
+                    Store(key, failed);
+                }
+            }
+
+            _cache._failures.Failed(_template.Name, key, timedOut, exception, servingStale: !failed.Policy.StoreUnavailableForKey);
+            _cache._status.OriginStoreFailed(_template.Name, time.GetUtcNow());
+            return failed;
+        }
+
+        /// <summary>A query's validated answer: held for RefreshSeconds and audited against the list it replaces, unless invalidated meanwhile.</summary>
+        private Entry Answered(string key, Flight flight, List<string> validated, CompiledPolicy compiled)
+        {
+            var time = _cache._time;
+            _cache._status.OriginStoreAnswered(_template.Name);
+            var fetched = time.GetTimestamp();
+            var entry = new Entry(
+                compiled,
+                fetched,
+                fetched + (long)(_settings.Refresh.TotalSeconds * time.TimestampFrequency),
+                validated);
+            _cache._metrics.RecordStoreQuery(_template.Name, validated.Count == 0 ? "unknown_key" : "found");
+            Entry? replaced;
+            lock (_commit)
+            {
+                if (flight.Outdated)
+                {
+                    // Invalidated while it ran: the answer may predate the change. It answers the
+                    // requests that waited for it (they came before the change), but is neither
+                    // held nor audited; the next request asks again, and that answer is.
+                    return entry;
+                }
+
+                _entries.TryGetValue(key, out replaced);
+                Store(key, entry);
+            }
+
+            // The audit compares with the list the answer replaces, if CorsKit ever saw one (a key
+            // whose first query failed has none: its first answer is no change).
+            if (replaced is { Observed: true } && !replaced.Origins.SequenceEqual(validated, StringComparer.Ordinal))
+            {
+                CorsKitLog.StoreOriginsChanged(_cache._logger, _template.Name, LogValue.Sanitize(key), replaced.Origins, validated);
+            }
+
+            return entry;
         }
 
         /// <summary>
